@@ -1,0 +1,34 @@
+"""diffusion: event-history analysis of policy and norm diffusion.
+
+Public API
+----------
+RiskSet
+    Unit-periods at risk, built from events and membership spells or from a panel.
+exposure
+    Regional, world and network exposure measures.
+DiscreteTimeHazard
+    Discrete-time logit / probit / cloglog hazard models with time dependence.
+DiffusionError
+    Root of every error raised on purpose (subclasses in :mod:`diffusion.errors`).
+simulate
+    Data-generating processes with explicit seeds.
+"""
+
+from diffusion import exposure, simulate
+from diffusion.data import RiskSet
+from diffusion.errors import DiffusionError
+from diffusion.models import DiscreteTimeHazard, time_terms
+from diffusion.results import HazardResults
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RiskSet",
+    "DiscreteTimeHazard",
+    "HazardResults",
+    "DiffusionError",
+    "exposure",
+    "simulate",
+    "time_terms",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+"""Thin adapters around third-party estimators, returning plain arrays."""

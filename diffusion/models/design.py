@@ -1,0 +1,248 @@
+"""From a risk set and a specification to an estimation sample and design matrix.
+
+Shared by every model family: resolves the covariate specification (a formula
+parsed by formulaic, or column names), drops rows with missing values listwise
+(counted in a note), refuses non-finite values and collinear columns (naming
+them), and appends the time-dependence columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import linalg
+
+from diffusion._notes import Note
+from diffusion.data.checks import preview
+from diffusion.data.riskset import RiskSet
+from diffusion.errors import (
+    CollinearityError,
+    DataError,
+    EstimationError,
+    SpecificationError,
+)
+from diffusion.models.time_terms import TimeTerm
+
+__all__ = ["Spec", "Design", "formula_spec", "columns_spec", "build_design"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the user asked for: a right-hand side and the columns it reads."""
+
+    rhs: object  # formulaic formula (or None for column names)
+    columns: tuple[str, ...]  # covariate columns (column-name constructor)
+    variables: tuple[str, ...]  # every risk-set column the specification reads
+    intercept: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Design:
+    """An estimation sample: ``y``, ``X`` and where its rows come from."""
+
+    y: np.ndarray
+    X: np.ndarray
+    names: tuple[str, ...]
+    rows: np.ndarray  # positions in risk_set.frame
+    frame: pd.DataFrame  # the estimation rows of the risk set
+    notes: tuple[Note, ...]
+    n_time_terms: int
+
+
+def formula_spec(formula: str, risk_set: RiskSet) -> Spec:
+    """Parse ``formula`` with formulaic and check the columns it names."""
+    from formulaic import Formula
+    from formulaic.errors import FormulaicError
+
+    if not isinstance(formula, str) or not formula.strip():
+        raise SpecificationError(f"formula must be a non-empty string, got {formula!r}.")
+    try:
+        parsed = Formula(formula)
+    except (FormulaicError, SyntaxError, ValueError) as exc:
+        raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from exc
+    rhs = parsed.rhs if hasattr(parsed, "rhs") else parsed
+    if hasattr(parsed, "lhs"):
+        lhs_vars = set(parsed.lhs.required_variables)
+        if lhs_vars != {risk_set.event}:
+            raise SpecificationError(
+                f"the left side of {formula!r} must be the risk set's event column "
+                f"{risk_set.event!r}; write '{risk_set.event} ~ ...' or give only the right side."
+            )
+    frame_cols = set(risk_set._frame.columns)
+    needed = sorted(v for v in rhs.required_variables if v not in {"np", "C"})
+    absent = [v for v in needed if v not in frame_cols]
+    if absent:
+        raise SpecificationError(
+            f"formula {formula!r} names column(s) absent from the risk set: {preview(absent)}. "
+            f"Available columns: {preview(sorted(map(str, frame_cols)), 15)}. Add them with "
+            f"with_covariates or with_exposure."
+        )
+    if risk_set.event in needed:
+        raise SpecificationError("the event column cannot appear on the right side of the formula.")
+    terms = [str(t) for t in rhs]
+    intercept = "1" in terms
+    return Spec(rhs, (), tuple(needed), intercept, formula)
+
+
+def columns_spec(covariates: Sequence[str], risk_set: RiskSet, intercept: bool) -> Spec:
+    """Check a list of covariate column names."""
+    if isinstance(covariates, str):
+        covariates = [covariates]
+    covariates = list(covariates)
+    frame = risk_set._frame
+    absent = [c for c in covariates if c not in frame.columns]
+    if absent:
+        raise SpecificationError(
+            f"covariate column(s) {preview(absent)} are absent from the risk set; available: "
+            f"{preview(list(frame.columns), 15)}."
+        )
+    if risk_set.event in covariates:
+        raise SpecificationError("the event column cannot be a covariate.")
+    non_numeric = [c for c in covariates
+                   if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+    if non_numeric:
+        raise SpecificationError(
+            f"covariate column(s) {preview(non_numeric)} are not numeric; use "
+            f"from_formula with C(name) for categorical covariates."
+        )
+    if len(set(covariates)) != len(covariates):
+        raise SpecificationError("a covariate is listed twice.")
+    text = " + ".join(["1"] * intercept + covariates) or "0"
+    return Spec(None, tuple(covariates), tuple(covariates), bool(intercept), text)
+
+
+def build_design(
+    risk_set: RiskSet,
+    spec: Spec,
+    time: TimeTerm | None,
+    extra_columns: Sequence[str] = (),
+) -> Design:
+    """Estimation sample for ``spec`` (and ``extra_columns``, e.g. the cluster)."""
+    frame = risk_set._frame
+    notes: list[Note] = list(risk_set.notes)
+    used = list(dict.fromkeys([*spec.variables, *extra_columns]))
+    if used:
+        na = frame[used].isna()
+        drop = na.any(axis=1).to_numpy()
+    else:
+        na = None
+        drop = np.zeros(len(frame), dtype=bool)
+    if drop.any():
+        per = {c: int(n) for c, n in na.sum().items() if n}
+        lost_events = int(frame.loc[drop, risk_set.event].sum())
+        notes.append(Note(
+            "listwise_deletion", int(drop.sum()),
+            f"{int(drop.sum())} row(s) ({lost_events} event(s)) dropped for missing values "
+            f"(listwise) in {', '.join(f'{c!r}: {n}' for c, n in per.items())}.",
+        ))
+    rows = np.flatnonzero(~drop)
+    sample = frame.iloc[rows]
+
+    if spec.rhs is not None:
+        mm = spec.rhs.get_model_matrix(sample, na_action="ignore")
+        X = pd.DataFrame(np.asarray(mm, dtype=np.float64), columns=list(mm.columns))
+    else:
+        cols = {"Intercept": np.ones(len(sample))} if spec.intercept else {}
+        cols.update({c: sample[c].to_numpy(dtype=np.float64) for c in spec.columns})
+        X = pd.DataFrame(cols)
+    _check_finite(X, sample, risk_set)
+
+    n_time = 0
+    if time is not None:
+        clock = _clock(risk_set, sample, time.scale)
+        tcols, keep, tnotes = time.build(clock, sample[risk_set.event].to_numpy(),
+                                         intercept=spec.intercept)
+        clash = [c for c in tcols.columns if c in X.columns]
+        if clash:
+            raise SpecificationError(
+                f"time-term column(s) {preview(clash)} clash with covariates of the same name; "
+                f"rename the covariates."
+            )
+        notes.extend(tnotes)
+        rows = rows[keep]
+        sample = sample.iloc[np.flatnonzero(keep)]
+        X = pd.concat([X.iloc[np.flatnonzero(keep)].reset_index(drop=True),
+                       tcols.reset_index(drop=True)], axis=1)
+        n_time = tcols.shape[1]
+
+    y = sample[risk_set.event].to_numpy(dtype=np.float64)
+    if not len(y):
+        raise EstimationError("no rows are left to estimate the model (all had missing values).")
+    if y.sum() == 0:
+        raise EstimationError(
+            f"the estimation sample has no events ({len(y)} rows); the hazard cannot be "
+            f"estimated. Check the events table and the window."
+        )
+    if y.sum() == len(y):
+        raise EstimationError("every row of the estimation sample is an event; nothing to contrast.")
+    if X.shape[1] == 0:
+        raise SpecificationError("the model has no terms: add an intercept, covariates or a time term.")
+    names = tuple(X.columns)
+    Xa = X.to_numpy(dtype=np.float64)
+    check_collinearity(Xa, names)
+    return Design(y, Xa, names, rows, sample, tuple(notes), n_time)
+
+
+def _clock(risk_set: RiskSet, sample: pd.DataFrame, scale: str) -> np.ndarray:
+    t = sample[risk_set.time].to_numpy(dtype=np.int64)
+    if scale == "calendar":
+        return t
+    entry = risk_set.entry_times().to_numpy(dtype=np.int64)
+    return t - entry[sample.index.to_numpy()] + 1
+
+
+def _check_finite(X: pd.DataFrame, sample: pd.DataFrame, risk_set: RiskSet) -> None:
+    values = X.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        cols = [X.columns[j] for j in np.flatnonzero(bad.any(axis=0))]
+        i = int(np.flatnonzero(bad.any(axis=1))[0])
+        where = f"{sample[risk_set.unit].iloc[i]!r} in {sample[risk_set.time].iloc[i]}"
+        raise DataError(
+            f"design column(s) {preview(cols)} have {int(bad.sum())} non-finite value(s) "
+            f"(infinite, or NaN produced by a transformation), first at {where}. Fix the "
+            f"covariate or the transformation (e.g. log of 0)."
+        )
+
+
+def check_collinearity(X: np.ndarray, names: Sequence[str]) -> None:
+    """Raise :class:`CollinearityError` naming each column that is a combination of others."""
+    n, k = X.shape
+    scale = np.max(np.abs(X), axis=0)
+    scale[scale == 0] = 1.0
+    Xs = X / scale
+    tol = max(n, k) * np.finfo(float).eps * 1e3
+
+    def rank(cols: list[int]) -> int:
+        if not cols:
+            return 0
+        r = linalg.qr(Xs[:, cols], mode="r", pivoting=True)[0]
+        d = np.abs(np.diag(r))
+        return int((d > tol * d.max()).sum()) if d.size and d.max() > 0 else 0
+
+    if rank(list(range(k))) == k:
+        return
+    kept: list[int] = []
+    problems: list[str] = []
+    for j in range(k):
+        if rank(kept + [j]) > len(kept):
+            kept.append(j)
+            continue
+        if not np.any(X[:, j]):
+            problems.append(f"{names[j]!r} is zero in every row")
+            continue
+        coef, *_ = np.linalg.lstsq(Xs[:, kept], Xs[:, j], rcond=None)
+        involved = [names[kept[i]] for i in np.flatnonzero(np.abs(coef) > 1e-8)]
+        if involved == ["Intercept"] or (len(involved) == 1 and np.ptp(X[:, j]) == 0):
+            problems.append(f"{names[j]!r} is constant in the estimation sample")
+        else:
+            problems.append(f"{names[j]!r} is a linear combination of {preview(involved)}")
+    raise CollinearityError(
+        "the design is collinear, so some terms are not identified: "
+        + "; ".join(problems)
+        + ". Remove or recode these terms (nothing is dropped silently)."
+    )

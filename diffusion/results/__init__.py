@@ -1,0 +1,6 @@
+"""Frozen results objects and their summaries."""
+
+from diffusion.results.hazard import HazardResults
+from diffusion.results.summary import Summary
+
+__all__ = ["HazardResults", "Summary"]

@@ -1,0 +1,159 @@
+"""Frozen results of hazard models: one vocabulary for every model family.
+
+``params``, ``std_errors``, ``z_stats``, ``p_values``, ``conf_int(level)``, ``cov``,
+``loglik``, ``aic``, ``bic``, ``n_obs``, ``n_events``, ``n_units``, ``notes`` and
+``summary()``. Inference is asymptotic-normal (z), as in R's ``summary.glm`` for
+binomial models and Stata's ``logit``/``cloglog``; intervals are Wald intervals
+(R ``confint.default``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from diffusion._notes import Note
+from diffusion.errors import SpecificationError
+
+__all__ = ["HazardResults"]
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=np.float64, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class HazardResults:
+    """Results of a fitted hazard model (immutable).
+
+    Attributes
+    ----------
+    model : str
+        Model family, e.g. ``"discrete-time cloglog"``.
+    terms : tuple of str
+        Parameter names, in order.
+    loglik : float
+        Maximised log-likelihood.
+    n_obs, n_events, n_units : int
+        Rows, events and units in the estimation sample.
+    n_clusters : int or None
+        Number of clusters for cluster-robust covariance.
+    cov_type : str
+        ``"classic"``, ``"robust"`` or ``"cluster"``.
+    cluster : str or None
+        Name of the cluster column.
+    information : str
+        ``"expected"`` or ``"observed"`` (bread of the covariance).
+    small_sample : str
+        Small-sample factor convention (see :mod:`diffusion.inference.covariance`).
+    time_term : str or None
+        Description of the baseline time dependence.
+    notes : tuple of Note
+        Every decision taken on the data, counted (risk-set construction,
+        listwise deletion, dropped time categories).
+    converged : bool
+    n_iter : int
+    estimation_rows : numpy.ndarray
+        Positions (in the risk set's ``frame``) of the rows used.
+    """
+
+    model: str
+    terms: tuple[str, ...]
+    _params: np.ndarray = field(repr=False)
+    _cov: np.ndarray = field(repr=False)
+    loglik: float
+    n_obs: int
+    n_events: int
+    n_units: int
+    cov_type: str
+    cluster: str | None = None
+    n_clusters: int | None = None
+    information: str = "expected"
+    small_sample: str = "r"
+    time_term: str | None = None
+    dependent: str = "event"
+    formula: str | None = None
+    notes: tuple[Note, ...] = ()
+    converged: bool = True
+    n_iter: int = 0
+    estimation_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64),
+                                        repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_params", _frozen(self._params))
+        object.__setattr__(self, "_cov", _frozen(self._cov))
+        rows = np.array(self.estimation_rows, dtype=np.int64, copy=True)
+        rows.setflags(write=False)
+        object.__setattr__(self, "estimation_rows", rows)
+
+    # ---------------------------------------------------------- vocabulary
+    @property
+    def params(self) -> pd.Series:
+        """Estimated coefficients."""
+        return pd.Series(self._params, index=list(self.terms), name="params")
+
+    @property
+    def cov(self) -> pd.DataFrame:
+        """Covariance matrix of the estimates."""
+        return pd.DataFrame(self._cov, index=list(self.terms), columns=list(self.terms))
+
+    @property
+    def std_errors(self) -> pd.Series:
+        """Standard errors (square roots of the diagonal of :attr:`cov`)."""
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=list(self.terms), name="std_errors")
+
+    @property
+    def z_stats(self) -> pd.Series:
+        """Wald z statistics ``params / std_errors``."""
+        return pd.Series(self._params / np.sqrt(np.diag(self._cov)), index=list(self.terms),
+                         name="z_stats")
+
+    @property
+    def p_values(self) -> pd.Series:
+        """Two-sided p-values from the standard normal."""
+        z = self._params / np.sqrt(np.diag(self._cov))
+        return pd.Series(2 * stats.norm.sf(np.abs(z)), index=list(self.terms), name="p_values")
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald confidence intervals ``params +/- z_{(1+level)/2} * std_errors``."""
+        if not (isinstance(level, (float, int)) and 0 < level < 1):
+            raise SpecificationError(f"level must lie strictly between 0 and 1, got {level!r}.")
+        q = stats.norm.ppf(0.5 + level / 2)
+        se = np.sqrt(np.diag(self._cov))
+        return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se},
+                            index=list(self.terms))
+
+    @property
+    def n_params(self) -> int:
+        """Number of estimated parameters."""
+        return len(self.terms)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion ``-2 loglik + 2 K``."""
+        return -2.0 * self.loglik + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion ``-2 loglik + K log(n_obs)`` (as R's ``BIC``)."""
+        return -2.0 * self.loglik + self.n_params * float(np.log(self.n_obs))
+
+    def summary(self, *, level: float = 0.95):
+        """A :class:`~diffusion.results.summary.Summary` with text/Markdown/LaTeX/HTML renderers."""
+        from diffusion.results.summary import Summary
+
+        return Summary.from_results(self, level=level)
+
+    def __str__(self) -> str:
+        return str(self.summary())
+
+    def __repr__(self) -> str:
+        return (f"HazardResults({self.model}, {self.n_params} terms, n_obs={self.n_obs}, "
+                f"n_events={self.n_events}, loglik={self.loglik:.4f})")

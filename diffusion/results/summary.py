@@ -1,0 +1,138 @@
+"""Summary of one result, rendered as text, Markdown, LaTeX or HTML.
+
+A :class:`Summary` holds plain data (a header of facts, a coefficient table, the
+notes); the renderers only format it. Multi-model tables live in ``diffusion.report``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Summary"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Facts, coefficient table and notes of one result."""
+
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+
+    @classmethod
+    def from_results(cls, res, *, level: float = 0.95) -> Summary:
+        ci = res.conf_int(level)
+        pct = f"{100 * level:g}%"
+        table = pd.DataFrame({
+            "coef": res.params,
+            "std err": res.std_errors,
+            "z": res.z_stats,
+            "P>|z|": res.p_values,
+            f"[{pct}": ci["lower"],
+            f"{pct}]": ci["upper"],
+        })
+        if res.cov_type == "cluster":
+            se = f"cluster-robust by {res.cluster} ({res.n_clusters} clusters)"
+        else:
+            se = res.cov_type
+        facts = [
+            ("Model", res.model),
+            ("Dependent", res.dependent),
+            ("Observations", f"{res.n_obs}"),
+            ("Events", f"{res.n_events}"),
+            ("Units", f"{res.n_units}"),
+            ("Log-likelihood", f"{res.loglik:.4f}"),
+            ("AIC", f"{res.aic:.3f}"),
+            ("BIC", f"{res.bic:.3f}"),
+            ("Std. errors", se),
+            ("Information", res.information),
+            ("Small-sample", res.small_sample if res.cov_type != "classic" else "-"),
+        ]
+        if res.time_term:
+            facts.append(("Time", res.time_term))
+        if not res.converged:
+            facts.append(("Converged", "NO"))
+        return cls(f"{res.model} hazard model", tuple(facts), table,
+                   tuple(str(n) for n in res.notes))
+
+    # ------------------------------------------------------------ renderers
+    def _formatted(self) -> pd.DataFrame:
+        out = self.table.copy()
+        for c in out.columns:
+            if c == "P>|z|":
+                out[c] = out[c].map(lambda v: f"{v:.4f}")
+            else:
+                out[c] = out[c].map(lambda v: f"{v:.4f}")
+        return out
+
+    def as_text(self) -> str:
+        width = 78
+        lines = [self.title.center(width), "=" * width]
+        half = (len(self.facts) + 1) // 2
+        left, right = self.facts[:half], self.facts[half:]
+        for i in range(half):
+            a = f"{left[i][0] + ':':<16}{left[i][1]:>22}"
+            b = f"{right[i][0] + ':':<16}{right[i][1]:>22}" if i < len(right) else ""
+            lines.append(f"{a}  {b}".rstrip())
+        lines.append("-" * width)
+        lines.append(self._formatted().to_string())
+        lines.append("=" * width)
+        if self.notes:
+            lines.append("Notes:")
+            lines.extend(f"  [{i + 1}] {n}" for i, n in enumerate(self.notes))
+        return "\n".join(lines)
+
+    def as_markdown(self) -> str:
+        f = self._formatted()
+        head = "| term | " + " | ".join(f.columns) + " |"
+        sep = "|---|" + "---:|" * len(f.columns)
+        rows = [f"| {t} | " + " | ".join(r) + " |" for t, r in zip(f.index, f.to_numpy())]
+        facts = [f"- **{k}**: {v}" for k, v in self.facts]
+        notes = [f"{i + 1}. {n}" for i, n in enumerate(self.notes)]
+        parts = [f"**{self.title}**", "", *facts, "", head, sep, *rows]
+        if notes:
+            parts += ["", "Notes:", "", *notes]
+        return "\n".join(parts)
+
+    def as_latex(self) -> str:
+        f = self._formatted()
+
+        def esc(s: str) -> str:
+            for a, b in [("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"),
+                         ("#", r"\#"), ("$", r"\$"), ("{", r"\{"), ("}", r"\}"), ("^", r"\^{}")]:
+                s = s.replace(a, b)
+            return s
+
+        cols = "l" + "r" * len(f.columns)
+        lines = [r"\begin{tabular}{" + cols + "}", r"\hline",
+                 " & ".join(["term", *map(esc, f.columns)]) + r" \\", r"\hline"]
+        lines += [" & ".join([esc(str(t)), *r]) + r" \\" for t, r in zip(f.index, f.to_numpy())]
+        lines += [r"\hline"]
+        lines += [" & ".join([esc(k), r"\multicolumn{" + str(len(f.columns)) + "}{r}{" + esc(v) + "}"])
+                  + r" \\" for k, v in self.facts]
+        lines += [r"\hline", r"\end{tabular}"]
+        return "\n".join(lines)
+
+    def as_html(self) -> str:
+        f = self._formatted()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in ["term", *f.columns])
+        body = "".join("<tr><td>" + html.escape(str(t)) + "</td>"
+                       + "".join(f"<td>{v}</td>" for v in r) + "</tr>"
+                       for t, r in zip(f.index, f.to_numpy()))
+        facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                        for k, v in self.facts)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<div class='diffusion-summary'><h4>{html.escape(self.title)}</h4>"
+                f"<table>{facts}</table><table><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>" + (f"<ol>{notes}</ol>" if notes else "")
+                + "</div>")
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
