@@ -30,16 +30,24 @@ __all__ = [
     "check_option",
     "preview",
     "listing",
+    "show",
 ]
 
 
 def preview(items: Iterable[Any], limit: int = 5) -> str:
     """Render the first ``limit`` items of ``items`` for an error message."""
     items = list(items)
-    shown = ", ".join(repr(i) if isinstance(i, str) else str(i) for i in items[:limit])
+    shown = ", ".join(show(i) if isinstance(i, (str, np.str_)) else str(i) for i in items[:limit])
     if len(items) > limit:
         shown += f", ... ({len(items) - limit} more)"
     return shown
+
+
+def show(value: Any) -> str:
+    """``repr`` of a value as the user wrote it (numpy scalars shown as Python ones)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
 
 
 def listing(items: Iterable[Any], limit: int = 5) -> str:
@@ -90,23 +98,23 @@ def check_years(
         rows = np.flatnonzero(mask)[:5]
         if unit is not None and unit in frame.columns:
             return listing(
-                [f"{frame[unit].iloc[i]!r} ({raw.iloc[i]!r})" for i in rows]
+                [f"{show(frame[unit].iloc[i])} ({show(raw.iloc[i])})" for i in rows]
             )
-        return listing([f"row {frame.index[i]!r} ({raw.iloc[i]!r})" for i in rows])
+        return listing([f"row {show(frame.index[i])} ({show(raw.iloc[i])})" for i in rows])
 
     if pd.api.types.is_bool_dtype(raw):
-        raise InvalidTimeError(f"{name}: column {column!r} holds booleans, not years.")
+        raise InvalidTimeError(f"{name}: column {show(column)} holds booleans, not years.")
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     bad = np.isnan(values) & raw.notna().to_numpy()
     if bad.any():
         raise InvalidTimeError(
-            f"{name}: column {column!r} has {int(bad.sum())} non-numeric value(s) at "
+            f"{name}: column {show(column)} has {int(bad.sum())} non-numeric value(s) at "
             f"{where(bad)}. Give years as integers."
         )
     missing = np.isnan(values)
     if missing.any() and not allow_missing:
         raise InvalidTimeError(
-            f"{name}: column {column!r} has {int(missing.sum())} missing value(s) at "
+            f"{name}: column {show(column)} has {int(missing.sum())} missing value(s) at "
             f"{where(missing)}. Fill them or drop those rows before building the risk set."
         )
     finite = ~missing
@@ -115,7 +123,7 @@ def check_years(
     if inf.any() or frac.any():
         badv = inf | frac
         raise InvalidTimeError(
-            f"{name}: column {column!r} has {int(badv.sum())} value(s) that are not whole "
+            f"{name}: column {show(column)} has {int(badv.sum())} value(s) that are not whole "
             f"years at {where(badv)}. Times are measured in whole periods (years)."
         )
     return values
@@ -137,7 +145,7 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, name: str, what: s
 def check_positive_int(value: Any, *, name: str) -> int:
     """Return ``value`` as an int >= 1, or raise :class:`SpecificationError`."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise SpecificationError(f"{name} must be an integer >= 1, got {value!r}.")
+        raise SpecificationError(f"{name} must be an integer >= 1, got {show(value)}.")
     return int(value)
 
 
@@ -145,6 +153,6 @@ def check_option(value: Any, options: Sequence[str], *, name: str) -> str:
     """Check a closed option set (the Literal types of the public API) in one place."""
     if value not in options:
         raise SpecificationError(
-            f"unknown {name} {value!r}; choose one of {', '.join(map(repr, options))}."
+            f"unknown {name} {show(value)}; choose one of {', '.join(map(repr, options))}."
         )
     return str(value)

@@ -32,6 +32,7 @@ import pandas as pd
 
 from diffusion._notes import Note
 from diffusion.data.checks import (
+    show,
     check_columns,
     check_frame,
     check_positive_int,
@@ -219,7 +220,7 @@ class RiskSet:
             several = counts[counts > 1]
             if len(several):
                 shown = listing(
-                    [f"{u!r} ({', '.join(map(str, sorted(ev.loc[ev.u == u, 't'])))})"
+                    [f"{show(u)} ({', '.join(map(str, sorted(ev.loc[ev.u == u, 't'])))})"
                      for u in several.index[:5]]
                 )
                 raise InvalidEventError(
@@ -283,7 +284,7 @@ class RiskSet:
         if outside.any():
             bad = ev.loc[outside]
             shown = listing(
-                [f"{r.u!r} in {r.t} ({_spells_text(spells, r.u)})"
+                [f"{show(r.u)} in {r.t} ({_spells_text(spells, r.u)})"
                  for r in bad.head(5).itertuples()]
             )
             raise MembershipError(
@@ -319,11 +320,11 @@ class RiskSet:
             notes.append(Note(
                 "censored_after_window", int(after.sum()),
                 f"{int(after.sum())} event(s) fall after the window end {end} and are "
-                f"censored there: {listing([f'{u!r} ({t})' for u, t in zip(late.u, late.t)])}.",
+                f"censored there: {listing([f'{show(u)} ({t})' for u, t in zip(late.u, late.t)])}.",
             ))
         if before.any():
             early = ev.loc[before]
-            shown = listing([f"{u!r} ({t}; first at risk {int(first_at_risk[u])})"
+            shown = listing([f"{show(u)} ({t}; first at risk {int(first_at_risk[u])})"
                              for u, t in zip(early.u, early.t)])
             if repeated:
                 notes.append(Note(
@@ -414,10 +415,10 @@ class RiskSet:
         bad = ~values.isin([0, 1]).to_numpy()
         if bad.any():
             where = np.flatnonzero(bad)[:5]
-            shown = listing([f"{units_col.iloc[i]!r} in {years[i]} ({raw_event.iloc[i]!r})"
+            shown = listing([f"{show(units_col.iloc[i])} in {years[i]} ({show(raw_event.iloc[i])})"
                              for i in where])
             raise InvalidEventError(
-                f"panel column {event!r} must hold 0 or 1; {int(bad.sum())} row(s) do "
+                f"panel column {show(event)} must hold 0 or 1; {int(bad.sum())} row(s) do "
                 f"not (missing or other values): {shown}. Recode the event as 0/1."
             )
         out = frame.copy()
@@ -441,7 +442,7 @@ class RiskSet:
             after = (ev_year.notna() & (out[time] > ev_year)).to_numpy()
             if after.any():
                 bad_rows = out.loc[after, [unit, time]].head(5)
-                shown = listing([f"{u!r} in {t} (event in {int(last_event[u])})"
+                shown = listing([f"{show(u)} in {t} (event in {int(last_event[u])})"
                                  for u, t in zip(bad_rows[unit], bad_rows[time])])
                 raise InvalidEventError(
                     f"panel has {int(after.sum())} row(s) after the unit's event: {shown}. "
@@ -458,7 +459,7 @@ class RiskSet:
                 b = rows.loc[bad].head(5)
                 raise MembershipError(
                     f"panel has {int(bad.sum())} row(s) in years the unit was not a "
-                    f"member: {listing([f'{u!r} in {t}' for u, t in zip(b.u, b.t)])}. "
+                    f"member: {listing([f'{show(u)} in {t}' for u, t in zip(b.u, b.t)])}. "
                     f"Fix the panel or the membership spells."
                 )
         else:
@@ -521,7 +522,7 @@ class RiskSet:
         missing = {c: n for c, n in missing.items() if n}
         notes = list(self.notes)
         if missing:
-            shown = ", ".join(f"{c!r}: {n}" for c, n in missing.items())
+            shown = ", ".join(f"{show(c)}: {n}" for c, n in missing.items())
             notes.append(Note(
                 "covariate_missing", max(missing.values()),
                 f"covariates lagged {lag} year(s) have no value in t-{lag} for some rows "
@@ -540,9 +541,9 @@ class RiskSet:
             E.g. ``diffusion.exposure.regional_share(groups, window=5)``.
         """
         if not isinstance(name, str) or not name:
-            raise SpecificationError(f"exposure name must be a non-empty string, got {name!r}.")
+            raise SpecificationError(f"exposure name must be a non-empty string, got {show(name)}.")
         if name in self._frame.columns:
-            raise SpecificationError(f"column {name!r} already exists in the risk set.")
+            raise SpecificationError(f"column {show(name)} already exists in the risk set.")
         if not hasattr(measure, "compute"):
             raise SpecificationError(
                 f"measure must be an exposure measure from diffusion.exposure, got "
@@ -551,7 +552,7 @@ class RiskSet:
         values, notes = measure.compute(self)
         frame = self._frame.copy()
         frame[name] = values
-        named = tuple(Note(n.kind, n.count, f"exposure {name!r}: {n.message}") for n in notes)
+        named = tuple(Note(n.kind, n.count, f"exposure {show(name)}: {n.message}") for n in notes)
         return replace(self, _frame=frame, notes=self.notes + named, added=self.added + (name,))
 
     def entry_times(self) -> pd.Series:
@@ -567,7 +568,7 @@ def _check_window_bound(value: Any, name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or (
         isinstance(value, float) and not value.is_integer()
     ):
-        raise InvalidTimeError(f"{name} must be a whole year, got {value!r}.")
+        raise InvalidTimeError(f"{name} must be a whole year, got {show(value)}.")
     return int(value)
 
 
@@ -576,7 +577,7 @@ def _check_units(values: pd.Series, *, name: str, column: str) -> pd.Series:
     if missing.any():
         rows = list(values.index[missing][:5])
         raise DataError(
-            f"{name}: column {column!r} has {int(missing.sum())} missing unit "
+            f"{name}: column {show(column)} has {int(missing.sum())} missing unit "
             f"identifier(s) at rows {preview(rows)}. Every row needs a unit."
         )
     return values
@@ -597,7 +598,7 @@ def _check_membership(membership: pd.DataFrame, unit: str) -> pd.DataFrame:
         b = spells.loc[inverted].head(5)
         raise MembershipError(
             f"membership has {int(inverted.sum())} spell(s) whose start is after the end: "
-            f"{listing([f'{r.u!r} {r.start}-{r.end}' for r in b.itertuples()])}. "
+            f"{listing([f'{show(r.u)} {r.start}-{r.end}' for r in b.itertuples()])}. "
             f"Swap start and end."
         )
     spells = spells.sort_values(["u", "start"], kind="mergesort").reset_index(drop=True)
@@ -607,7 +608,7 @@ def _check_membership(membership: pd.DataFrame, unit: str) -> pd.DataFrame:
     if overlap.any():
         idx = np.flatnonzero(overlap.to_numpy())[:5]
         shown = preview([
-            f"{spells['u'][i]!r} {spells['start'][i - 1]}-{_end_text(spells['end'][i - 1])} "
+            f"{show(spells['u'][i])} {spells['start'][i - 1]}-{_end_text(spells['end'][i - 1])} "
             f"and {spells['start'][i]}-{_end_text(spells['end'][i])}" for i in idx])
         raise MembershipError(
             f"membership has {int(overlap.sum())} overlapping spell(s): {shown}. "

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_frame, check_positive_int, listing, preview
+from diffusion.data.checks import check_columns, check_frame, check_positive_int, listing, preview, show
 from diffusion.errors import GroupError, SpecificationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +88,7 @@ def group_codes(groups: pd.DataFrame, group: str | None, risk_set: RiskSet) -> n
         others = [c for c in groups.columns if c != unit]
         if len(others) != 1:
             raise SpecificationError(
-                f"groups must hold the unit column {unit!r} and one group column; it has "
+                f"groups must hold the unit column {show(unit)} and one group column; it has "
                 f"{len(others)} other columns ({preview(others)}). Pass group='NAME'."
             )
         group = others[0]
@@ -98,12 +98,12 @@ def group_codes(groups: pd.DataFrame, group: str | None, risk_set: RiskSet) -> n
     if missing_group.any():
         raise GroupError(
             f"groups has {int(missing_group.sum())} unit(s) without a group in column "
-            f"{group!r}: {preview(list(table.loc[missing_group, unit]))}. Give them a group."
+            f"{show(group)}: {preview(list(table.loc[missing_group, unit]))}. Give them a group."
         )
     dup = table[unit].duplicated(keep=False)
     if dup.any():
         bad = table.loc[dup].groupby(unit)[group].apply(lambda s: sorted(map(str, s.unique())))
-        shown = listing([f"{u!r} ({', '.join(g)})" for u, g in bad.items()])
+        shown = listing([f"{show(u)} ({', '.join(g)})" for u, g in bad.items()])
         raise GroupError(
             f"groups lists {len(bad)} unit(s) more than once: {shown}. Each unit belongs "
             f"to exactly one group."

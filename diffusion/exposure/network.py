@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import sparse
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_positive_int, check_unique, check_years
+from diffusion.data.checks import check_columns, check_positive_int, check_unique, check_years, show
 from diffusion.errors import DataError, SpecificationError
 from diffusion.exposure.base import grid, safe_share
 
@@ -87,7 +87,7 @@ class NetworkExposure:
         bad_w = ~np.isfinite(table["w"].to_numpy()) | (table["w"].to_numpy() < 0)
         if bad_w.any():
             b = table.loc[bad_w].head(5)
-            shown = ", ".join(f"{s!r}->{d!r} ({w})" for s, d, w in zip(b.s, b.d, b.w))
+            shown = ", ".join(f"{show(s)}->{show(d)} ({w})" for s, d, w in zip(b.s, b.d, b.w))
             raise DataError(
                 f"edges has {int(bad_w.sum())} weight(s) that are missing, infinite or "
                 f"negative: {shown}. Weights must be finite and >= 0."
@@ -186,5 +186,5 @@ def network(
     """
     check_positive_int(lag, name="lag")
     if not isinstance(normalize, bool):
-        raise SpecificationError(f"normalize must be True or False, got {normalize!r}.")
+        raise SpecificationError(f"normalize must be True or False, got {show(normalize)}.")
     return NetworkExposure(edges, weight, normalize, lag, source, target, time)

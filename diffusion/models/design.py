@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import linalg
 
 from diffusion._notes import Note
-from diffusion.data.checks import preview
+from diffusion.data.checks import preview, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import (
     CollinearityError,
@@ -59,25 +59,25 @@ def formula_spec(formula: str, risk_set: RiskSet) -> Spec:
     from formulaic.errors import FormulaicError
 
     if not isinstance(formula, str) or not formula.strip():
-        raise SpecificationError(f"formula must be a non-empty string, got {formula!r}.")
+        raise SpecificationError(f"formula must be a non-empty string, got {show(formula)}.")
     try:
         parsed = Formula(formula)
     except (FormulaicError, SyntaxError, ValueError) as exc:
-        raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from exc
+        raise SpecificationError(f"cannot parse formula {show(formula)}: {exc}") from exc
     rhs = parsed.rhs if hasattr(parsed, "rhs") else parsed
     if hasattr(parsed, "lhs"):
         lhs_vars = set(parsed.lhs.required_variables)
         if lhs_vars != {risk_set.event}:
             raise SpecificationError(
-                f"the left side of {formula!r} must be the risk set's event column "
-                f"{risk_set.event!r}; write '{risk_set.event} ~ ...' or give only the right side."
+                f"the left side of {show(formula)} must be the risk set's event column "
+                f"{show(risk_set.event)}; write '{risk_set.event} ~ ...' or give only the right side."
             )
     frame_cols = set(risk_set._frame.columns)
     needed = sorted(v for v in rhs.required_variables if v not in {"np", "C"})
     absent = [v for v in needed if v not in frame_cols]
     if absent:
         raise SpecificationError(
-            f"formula {formula!r} names column(s) absent from the risk set: {preview(absent)}. "
+            f"formula {show(formula)} names column(s) absent from the risk set: {preview(absent)}. "
             f"Available columns: {preview(sorted(map(str, frame_cols)), 15)}. Add them with "
             f"with_covariates or with_exposure."
         )
@@ -137,7 +137,7 @@ def build_design(
         notes.append(Note(
             "listwise_deletion", int(drop.sum()),
             f"{int(drop.sum())} row(s) ({lost_events} event(s)) dropped for missing values "
-            f"(listwise) in {', '.join(f'{c!r}: {n}' for c, n in per.items())}.",
+            f"(listwise) in {', '.join(f'{show(c)}: {n}' for c, n in per.items())}.",
         ))
     rows = np.flatnonzero(~drop)
     sample = frame.iloc[rows]
@@ -201,7 +201,7 @@ def _check_finite(X: pd.DataFrame, sample: pd.DataFrame, risk_set: RiskSet) -> N
     if bad.any():
         cols = [X.columns[j] for j in np.flatnonzero(bad.any(axis=0))]
         i = int(np.flatnonzero(bad.any(axis=1))[0])
-        where = f"{sample[risk_set.unit].iloc[i]!r} in {sample[risk_set.time].iloc[i]}"
+        where = f"{show(sample[risk_set.unit].iloc[i])} in {sample[risk_set.time].iloc[i]}"
         raise DataError(
             f"design column(s) {preview(cols)} have {int(bad.sum())} non-finite value(s) "
             f"(infinite, or NaN produced by a transformation), first at {where}. Fix the "
@@ -233,14 +233,14 @@ def check_collinearity(X: np.ndarray, names: Sequence[str]) -> None:
             kept.append(j)
             continue
         if not np.any(X[:, j]):
-            problems.append(f"{names[j]!r} is zero in every row")
+            problems.append(f"{show(names[j])} is zero in every row")
             continue
         coef, *_ = np.linalg.lstsq(Xs[:, kept], Xs[:, j], rcond=None)
         involved = [names[kept[i]] for i in np.flatnonzero(np.abs(coef) > 1e-8)]
         if involved == ["Intercept"] or (len(involved) == 1 and np.ptp(X[:, j]) == 0):
-            problems.append(f"{names[j]!r} is constant in the estimation sample")
+            problems.append(f"{show(names[j])} is constant in the estimation sample")
         else:
-            problems.append(f"{names[j]!r} is a linear combination of {preview(involved)}")
+            problems.append(f"{show(names[j])} is a linear combination of {preview(involved)}")
     raise CollinearityError(
         "the design is collinear, so some terms are not identified: "
         + "; ".join(problems)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from diffusion.data.checks import check_option, preview
+from diffusion.data.checks import check_option, preview, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
@@ -112,7 +112,7 @@ class DiscreteTimeHazard:
 
     def __repr__(self) -> str:
         time = self.time.describe() if self.time else "none"
-        return f"DiscreteTimeHazard({self.spec.text!r}, link={self.link.name!r}, time={time})"
+        return f"DiscreteTimeHazard({show(self.spec.text)}, link={show(self.link.name)}, time={time})"
 
     # ----------------------------------------------------------------- fit
     def fit(
@@ -151,12 +151,12 @@ class DiscreteTimeHazard:
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
         control = control or FitControl()
         if cluster is not None and cov_type != "cluster":
-            raise SpecificationError(f"cluster= is only used with cov_type='cluster', not {cov_type!r}.")
+            raise SpecificationError(f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
         rs = self.risk_set
         cluster_col = (cluster or rs.unit) if cov_type == "cluster" else None
         if cluster_col is not None and cluster_col not in rs._frame.columns:
             raise SpecificationError(
-                f"cluster column {cluster_col!r} is absent from the risk set; available: "
+                f"cluster column {show(cluster_col)} is absent from the risk set; available: "
                 f"{preview(list(rs._frame.columns), 15)}."
             )
         design = build_design(rs, self.spec, self.time,

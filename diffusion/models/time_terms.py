@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_option, check_positive_int, preview
+from diffusion.data.checks import check_option, check_positive_int, preview, show
 from diffusion.errors import SeparationError, SpecificationError
 
 __all__ = ["TimeTerm", "Dummies", "Periods", "Cubic", "Spline", "resolve_time", "natural_spline_basis"]
@@ -120,9 +120,9 @@ class Periods:
         if not b:
             raise SpecificationError("Periods needs at least one break, e.g. Periods([1930]).")
         if any(isinstance(v, bool) or not float(v).is_integer() for v in b):
-            raise SpecificationError(f"period breaks must be whole periods, got {b!r}.")
+            raise SpecificationError(f"period breaks must be whole periods, got {show(b)}.")
         if sorted(set(b)) != b:
-            raise SpecificationError(f"period breaks must be strictly increasing, got {b!r}.")
+            raise SpecificationError(f"period breaks must be strictly increasing, got {show(b)}.")
         object.__setattr__(self, "breaks", tuple(int(v) for v in b))
 
     def describe(self) -> str:

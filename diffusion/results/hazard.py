@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from diffusion._notes import Note
+from diffusion.data.checks import show
 from diffusion.errors import SpecificationError
 
 __all__ = ["HazardResults"]
@@ -97,12 +98,12 @@ class HazardResults:
     @property
     def params(self) -> pd.Series:
         """Estimated coefficients."""
-        return pd.Series(self._params, index=list(self.terms), name="params")
+        return pd.Series(self._params.copy(), index=list(self.terms), name="params")
 
     @property
     def cov(self) -> pd.DataFrame:
         """Covariance matrix of the estimates."""
-        return pd.DataFrame(self._cov, index=list(self.terms), columns=list(self.terms))
+        return pd.DataFrame(self._cov.copy(), index=list(self.terms), columns=list(self.terms))
 
     @property
     def std_errors(self) -> pd.Series:
@@ -124,7 +125,7 @@ class HazardResults:
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald confidence intervals ``params +/- z_{(1+level)/2} * std_errors``."""
         if not (isinstance(level, (float, int)) and 0 < level < 1):
-            raise SpecificationError(f"level must lie strictly between 0 and 1, got {level!r}.")
+            raise SpecificationError(f"level must lie strictly between 0 and 1, got {show(level)}.")
         q = stats.norm.ppf(0.5 + level / 2)
         se = np.sqrt(np.diag(self._cov))
         return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se},

@@ -14,6 +14,13 @@ import pandas as pd
 __all__ = ["Summary"]
 
 
+def _number(v: float) -> str:
+    """Four decimals, or scientific notation for tiny non-zero values (cubic time terms)."""
+    if v != 0 and abs(v) < 5e-4:
+        return f"{v:.3e}"
+    return f"{v:.4f}"
+
+
 @dataclass(frozen=True)
 class Summary:
     """Facts, coefficient table and notes of one result."""
@@ -36,7 +43,7 @@ class Summary:
             f"{pct}]": ci["upper"],
         })
         if res.cov_type == "cluster":
-            se = f"cluster-robust by {res.cluster} ({res.n_clusters} clusters)"
+            se = f"cluster({res.cluster}), G={res.n_clusters}"
         else:
             se = res.cov_type
         facts = [
@@ -63,10 +70,7 @@ class Summary:
     def _formatted(self) -> pd.DataFrame:
         out = self.table.copy()
         for c in out.columns:
-            if c == "P>|z|":
-                out[c] = out[c].map(lambda v: f"{v:.4f}")
-            else:
-                out[c] = out[c].map(lambda v: f"{v:.4f}")
+            out[c] = out[c].map(_number)
         return out
 
     def as_text(self) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from diffusion.data.checks import check_option, check_positive_int
+from diffusion.data.checks import check_option, check_positive_int, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import SpecificationError
 from diffusion.exposure import regional_share, world_share
@@ -76,10 +76,10 @@ def world(
     start: int = 1890,
     end: int = 2019,
     link: str = "cloglog",
-    intercept: float = -4.5,
+    intercept: float = -4.0,
     x1: float = 0.4,
     x2: float = -0.5,
-    regional: float = 2.0,
+    regional: float = 3.0,
     world_effect: float = 0.0,
     window: int = 5,
     late_entry: float = 0.5,
@@ -118,7 +118,7 @@ def world(
     for name, p in [("late_entry", late_entry), ("exit_rate", exit_rate),
                     ("pre_entry_adoption", pre_entry_adoption)]:
         if not 0 <= p <= 1:
-            raise SpecificationError(f"{name} is a probability and must lie in [0, 1], got {p!r}.")
+            raise SpecificationError(f"{name} is a probability and must lie in [0, 1], got {show(p)}.")
     if end - start < 20:
         raise SpecificationError(f"simulate at least 20 years; got {start}-{end}.")
     rng = np.random.default_rng(seed)

@@ -1,0 +1,5 @@
+"""``python -m diffusion``: see :mod:`diffusion.cli`."""
+
+from diffusion.cli import main
+
+raise SystemExit(main())
