@@ -17,7 +17,8 @@ simulate
 from diffusion import exposure, simulate
 from diffusion.data import RiskSet
 from diffusion.errors import DiffusionError
-from diffusion.models import DiscreteTimeHazard, time_terms
+from diffusion import time_terms
+from diffusion.models import DiscreteTimeHazard, FitControl
 from diffusion.results import HazardResults
 
 __version__ = "0.1.0"
@@ -30,5 +31,6 @@ __all__ = [
     "exposure",
     "simulate",
     "time_terms",
+    "FitControl",
     "__version__",
 ]
