@@ -44,6 +44,7 @@ from diffusion.data.checks import (
 from diffusion.data.history import OPEN_END, OPEN_START, History
 from diffusion.errors import (
     DataError,
+    DuplicateKeyError,
     InvalidEventError,
     InvalidTimeError,
     MembershipError,
@@ -203,16 +204,20 @@ class RiskSet:
         """
         check_frame(events, name="events")
         check_columns(events, [unit, time], name="events")
+        repeated = _check_flag(repeated, "repeated")
         if unit == time:
             raise SpecificationError("unit and time must name different columns.")
-        if "event" in (unit, time):
-            raise SpecificationError(
-                "'event' is the name of the event column the risk set creates; "
-                "rename your unit or time column."
-            )
+        for created in ("event", "spell") if repeated else ("event",):
+            if created in (unit, time):
+                raise SpecificationError(
+                    f"{show(created)} is the name of a column the risk set creates; "
+                    f"rename your unit or time column."
+                )
         ev_units = _check_units(events[unit], name="events", column=unit)
         ev_years = check_years(events, time, name="events", unit=unit).astype(np.int64)
+        # sorted once, so that notes and messages do not depend on the row order
         ev = pd.DataFrame({"u": ev_units.to_numpy(), "t": ev_years})
+        ev = ev.sort_values(["u", "t"], kind="mergesort").reset_index(drop=True)
         check_unique(ev.rename(columns={"u": unit, "t": time}), [unit, time],
                      name="events", what="event")
         if not repeated:
@@ -266,11 +271,12 @@ class RiskSet:
 
         # -------- every adopter must be in the membership table ------------
         known = pd.Index(spells["u"].unique())
-        absent = ev.loc[~ev["u"].isin(known), "u"].unique()
+        absent = ev.loc[~ev["u"].isin(known)]
         if len(absent):
             source = "the membership table" if membership is not None else "units"
+            shown = listing([f"{show(u)} (event in {t})" for u, t in zip(absent.u, absent.t)])
             raise MembershipError(
-                f"{len(absent)} adopter(s) are absent from {source}: {preview(absent)}. "
+                f"{absent['u'].nunique()} adopter(s) are absent from {source}: {shown}. "
                 f"Add their membership spells (or drop their events if they are not "
                 f"part of the population)."
             )
@@ -405,11 +411,14 @@ class RiskSet:
         """
         check_frame(frame, name="panel")
         check_columns(frame, [unit, time, event], name="panel")
+        repeated = _check_flag(repeated, "repeated")
         if len({unit, time, event}) < 3:
             raise SpecificationError("unit, time and event must name three different columns.")
         units_col = _check_units(frame[unit], name="panel", column=unit)
         years = check_years(frame, time, name="panel", unit=unit).astype(np.int64)
-        check_unique(frame, [unit, time], name="panel", what="unit-period")
+        # on the years as read, so that 1990 and "1990" are one key
+        check_unique(pd.DataFrame({unit: units_col.to_numpy(), time: years}), [unit, time],
+                     name="panel", what="unit-period")
         raw_event = frame[event]
         values = pd.to_numeric(raw_event, errors="coerce")
         bad = ~values.isin([0, 1]).to_numpy()
@@ -432,10 +441,14 @@ class RiskSet:
             counts = ev.groupby("u", sort=False).size()
             several = counts[counts > 1]
             if len(several):
+                shown = listing(
+                    [f"{show(u)} ({', '.join(map(str, ev.loc[ev.u == u, 't']))})"
+                     for u in several.index[:5]]
+                )
                 raise InvalidEventError(
-                    f"panel has several events for {len(several)} unit(s): "
-                    f"{preview(list(several.index))}. Pass repeated=True if units return "
-                    f"to risk after an event."
+                    f"panel column {show(event)} has several events for {len(several)} "
+                    f"unit(s): {shown}. Pass repeated=True if units return to risk after "
+                    f"an event."
                 )
             last_event = out.loc[out[event] == 1].set_index(unit)[time]
             ev_year = out[unit].map(last_event)
@@ -500,7 +513,10 @@ class RiskSet:
         check_frame(table, name="covariates")
         check_columns(table, [self.unit, self.time], name="covariates")
         years = check_years(table, self.time, name="covariates", unit=self.unit)
-        check_unique(table, [self.unit, self.time], name="covariates", what="unit-period")
+        # on the years as read, so that 1990 and "1990" are one key
+        check_unique(pd.DataFrame({self.unit: table[self.unit].to_numpy(),
+                                   self.time: years.astype(np.int64)}),
+                     [self.unit, self.time], name="covariates", what="unit-period")
         names = [c for c in table.columns if c not in (self.unit, self.time)]
         if not names:
             raise SpecificationError("covariates has no columns besides unit and time.")
@@ -572,6 +588,12 @@ def _check_window_bound(value: Any, name: str) -> int | None:
     return int(value)
 
 
+def _check_flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise SpecificationError(f"{name} must be True or False, got {show(value)}.")
+    return bool(value)
+
+
 def _check_units(values: pd.Series, *, name: str, column: str) -> pd.Series:
     missing = values.isna().to_numpy()
     if missing.any():
@@ -587,6 +609,11 @@ def _check_membership(membership: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Validate membership spells; return columns ``u``, ``start``, ``end`` (int)."""
     check_frame(membership, name="membership")
     check_columns(membership, [unit, "start", "end"], name="membership")
+    if not len(membership):
+        raise MembershipError(
+            "membership has no rows; give one spell (unit, start, end) per period of "
+            "membership, or pass units= instead."
+        )
     units = _check_units(membership[unit], name="membership", column=unit)
     start = check_years(membership, "start", name="membership", unit=unit)
     end = check_years(membership, "end", name="membership", unit=unit, allow_missing=True)
@@ -607,7 +634,7 @@ def _check_membership(membership: pd.DataFrame, unit: str) -> pd.DataFrame:
     overlap = same & (spells["start"] <= prev_end)
     if overlap.any():
         idx = np.flatnonzero(overlap.to_numpy())[:5]
-        shown = preview([
+        shown = listing([
             f"{show(spells['u'][i])} {spells['start'][i - 1]}-{_end_text(spells['end'][i - 1])} "
             f"and {spells['start'][i]}-{_end_text(spells['end'][i])}" for i in idx])
         raise MembershipError(
@@ -633,7 +660,10 @@ def _spells_from_units(units: Any, unit: str) -> pd.DataFrame:
     _check_units(values, name="units", column=unit)
     dup = values[values.duplicated()]
     if len(dup):
-        raise DataError(f"units lists {len(dup)} unit(s) twice: {preview(list(dup.unique()))}.")
+        raise DuplicateKeyError(
+            f"units lists {len(dup)} unit(s) more than once: {preview(list(dup.unique()))}. "
+            f"List each unit once."
+        )
     return pd.DataFrame({"u": values.to_numpy(), "start": OPEN_START, "end": OPEN_END})
 
 
