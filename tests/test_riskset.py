@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from diffusion import RiskSet
+from diffusion.errors import MembershipError, SpecificationError
 from diffusion.exposure import network, regional_density, regional_share, world_share
 
 
@@ -331,3 +333,23 @@ def test_reordering_input_rows_changes_nothing():
                       shuffle(cov))
         pd.testing.assert_frame_equal(other.frame, base.frame)
         assert other.notes == base.notes  # same notes, same wording, same order
+
+
+def test_event_outside_membership_censor_option():
+    """A unit that adopts while out of the system is censored when it left."""
+    events = pd.DataFrame({"c": ["A", "B"], "y": [1905, 1902]})
+    spells = pd.DataFrame({"c": ["A", "A", "B"], "start": [1900, 1908, 1900],
+                           "end": [1903, 1910, 1910]})
+    with pytest.raises(MembershipError, match=r"'A' in 1905.*outside='censor'"):
+        RiskSet.from_events(events, unit="c", time="y", membership=spells)
+    rs = RiskSet.from_events(events, unit="c", time="y", membership=spells, outside="censor")
+    expected = pd.DataFrame({
+        "c": ["A"] * 4 + ["B"] * 3,
+        "y": [1900, 1901, 1902, 1903, 1900, 1901, 1902],
+        "event": [0, 0, 0, 0, 0, 0, 1],
+    })
+    pd.testing.assert_frame_equal(rs.frame, expected, check_dtype=False)
+    notes = [n for n in rs.notes if n.kind == "event_outside_membership"]
+    assert len(notes) == 1 and notes[0].count == 1 and "'A' in 1905" in notes[0].message
+    with pytest.raises(SpecificationError, match="unknown outside"):
+        RiskSet.from_events(events, unit="c", time="y", membership=spells, outside="drop")

@@ -35,6 +35,7 @@ from diffusion.data.checks import (
     show,
     check_columns,
     check_frame,
+    check_option,
     check_positive_int,
     check_unique,
     check_years,
@@ -142,6 +143,7 @@ class RiskSet:
         start: int | None = None,
         end: int | None = None,
         repeated: bool = False,
+        outside: str = "error",
     ) -> RiskSet:
         """Build the risk set from adoption events and state-system membership.
 
@@ -165,6 +167,11 @@ class RiskSet:
         repeated : bool, default False
             Units return to risk the year after an event; a ``spell`` column counts
             the unit's events before each row plus one.
+        outside : {"error", "censor"}, default "error"
+            What to do with an event in a year the unit was not a member (it had
+            left the system, e.g. under occupation). ``"error"`` refuses it;
+            ``"censor"`` keeps the unit's rows before the event with ``event = 0``
+            (it is censored when it left) and no rows after, counted in the notes.
 
         Returns
         -------
@@ -205,6 +212,7 @@ class RiskSet:
         check_frame(events, name="events")
         check_columns(events, [unit, time], name="events")
         repeated = _check_flag(repeated, "repeated")
+        outside = check_option(outside, ("error", "censor"), name="outside")
         if unit == time:
             raise SpecificationError("unit and time must name different columns.")
         for created in ("event", "spell") if repeated else ("event",):
@@ -286,18 +294,25 @@ class RiskSet:
 
         # -------- events while not a member -------------------------------
         ev_status = _event_status(spells, ev)
-        outside = ev_status == "outside"
-        if outside.any():
-            bad = ev.loc[outside]
+        is_outside = ev_status == "outside"
+        if is_outside.any():
+            bad = ev.loc[is_outside]
             shown = listing(
                 [f"{show(r.u)} in {r.t} ({_spells_text(spells, r.u)})"
                  for r in bad.head(5).itertuples()]
             )
-            raise MembershipError(
-                f"{int(outside.sum())} event(s) fall in a year the unit was not a member "
-                f"of the system (it had left or not yet re-entered): {shown}. Check the "
-                f"event year or the membership spells."
-            )
+            if outside == "error":
+                raise MembershipError(
+                    f"{int(is_outside.sum())} event(s) fall in a year the unit was not a "
+                    f"member of the system (it had left or not yet re-entered): {shown}. "
+                    f"Check the event year or the membership spells, or pass "
+                    f"outside='censor' to censor such units when they left."
+                )
+            notes.append(Note(
+                "event_outside_membership", int(is_outside.sum()),
+                f"{int(is_outside.sum())} event(s) fall in a year the unit was not a member; "
+                f"the unit is censored when it left and does not return to risk: {shown}.",
+            ))
 
         # -------- expand spells into member-years inside the window --------
         lo = np.maximum(spells["start"].to_numpy(), start)
