@@ -1,0 +1,51 @@
+"""Real data in the box: loaders for the tables bundled in ``data/``.
+
+Each loader returns a new :class:`pandas.DataFrame` (change it freely) and its docstring
+is the table's codebook: unit, years, variables, source, licence, known issues and the
+corrections made. The longer codebooks are ``data/<table>.md``; the tables are rebuilt
+from the public sources by ``scripts/build_data.py``.
+
+Countries (every table carries ``iso3``, ``cown``, usually ``gwcode``, and ``country``)
+
+load_suffrage
+    First year of female suffrage (LIED v6.8; Paxton et al. beside it).
+load_state_system
+    Membership spells of the COW (v2016) or Gleditsch-Ward (2017) state system.
+load_regions
+    Codes and regional classifications (COW, World Bank, UN M49, continent).
+load_treaty_ratifications
+    Ratification years of 18 UN human-rights treaties (long form).
+load_covariates
+    Country-years: GDP, population, V-Dem, Polity, BMR, IGO and INGO proxies, KOF.
+load_vaw_laws
+    Violence-against-women laws and action plans (low confidence).
+
+US states
+
+load_spid, load_spid_policies
+    Adoptions of 728 policies (SPID) and the policies' metadata.
+load_lottery
+    Berry & Berry's (1990) state lottery panel.
+"""
+
+from diffusion.datasets.covariates import load_covariates
+from diffusion.datasets.lottery import load_lottery
+from diffusion.datasets.regions import load_regions
+from diffusion.datasets.spid import load_spid, load_spid_policies
+from diffusion.datasets.state_system import load_state_system
+from diffusion.datasets.suffrage import load_suffrage
+from diffusion.datasets.treaties import TREATIES, load_treaty_ratifications
+from diffusion.datasets.vaw import load_vaw_laws
+
+__all__ = [
+    "TREATIES",
+    "load_covariates",
+    "load_lottery",
+    "load_regions",
+    "load_spid",
+    "load_spid_policies",
+    "load_state_system",
+    "load_suffrage",
+    "load_treaty_ratifications",
+    "load_vaw_laws",
+]

@@ -1,0 +1,663 @@
+"""Rebuild the bundled tables in ``data/`` from the project's reference data.
+
+Usage::
+
+    python scripts/build_data.py [REFERENCE_DIR] [--out DIR]
+
+``REFERENCE_DIR`` defaults to ``../shared/reference-data`` next to the repository and
+``--out`` to the repository's ``data/``. Every table is derived (a few columns and rows of
+the sources, recoded and corrected), never copied; each has a hand-written codebook
+``data/<table>.md``. The output is deterministic: two runs give byte-identical files.
+
+Only pandas is needed. Conventions that recur below:
+
+* ``iso3`` is a current ISO 3166-1 alpha-3 code, ``cown`` a Correlates of War code,
+  ``gwcode`` a Gleditsch-Ward code; all three come from countrycode's crosswalk, with the
+  fixes in :func:`build_regions`.
+* A COW code whose state held the ISO code of today's state ("continuity": the German
+  Federal Republic held DEU, the Yemen Arab Republic YEM) carries that ``iso3`` in the
+  spell and country-year tables, but not in the one-row-per-country tables, where
+  ``iso3`` must be unique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = REPO.parent / "shared" / "reference-data"
+DEFAULT_OUT = REPO / "data"
+
+# ---------------------------------------------------------------------------------------
+# Code fixes and additions (each is listed in data/regions.md)
+# ---------------------------------------------------------------------------------------
+
+# countrycode lacks the G&W codes of the microstates (G&W keep them in a separate list);
+# matched by name to the R package states' gwstates. Kiribati, Nauru, Tonga and Tuvalu
+# have G&W codes that differ from their COW codes, so this cannot be done by number.
+GW_MICROSTATES = {
+    "DMA": 54, "GRD": 55, "LCA": 56, "VCT": 57, "ATG": 58, "KNA": 60, "MCO": 221,
+    "LIE": 223, "AND": 232, "SMR": 331, "STP": 403, "SYC": 591, "VUT": 935, "KIR": 970,
+    "NRU": 971, "TON": 972, "TUV": 973, "MHL": 983, "PLW": 986, "FSM": 987, "WSM": 990,
+}
+# The German states that countrycode has under their COW code only; G&W use the same code.
+GW_SAME_AS_COW = (271, 273, 275)
+# Codes of the COW and G&W lists that countrycode has no row for: (country, cown, gwcode,
+# the ISO code whose regions they take).
+SUPPLEMENTARY = [
+    ("German Federal Republic", 260, None, "DEU"),
+    ("Germany (Prussia)", None, 255, "DEU"),
+    ("Korea", 730, 730, "KOR"),
+    ("Great Colombia", None, 99, "COL"),
+    ("Vietnam (Annam)", None, 815, "VNM"),
+    ("Abkhazia", None, 396, "GEO"),
+    ("South Ossetia", None, 397, "GEO"),
+]
+# Spell and country-year tables only: the predecessor state that held today's ISO code.
+COW_CONTINUITY = {260: "DEU", 678: "YEM"}
+GW_CONTINUITY = {255: "DEU", 815: "VNM"}
+
+# KOF uses a few World Bank codes that are not ISO 3166 (aggregates are dropped).
+KOF_CODES = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "ADO": "AND", "WBG": "PSE", "IMY": "IMN"}
+# Maddison's series for the unions, used for the union's COW code while it existed (the ISO
+# series of Russia and Serbia cover today's territory only): code -> (cown, first, last).
+MADDISON_UNIONS = {"SUN": (365, 1922, 1991), "CSK": (315, 1918, 1992), "YUG": (345, 1918, 1991)}
+
+TREATIES = {  # file stem -> short code, in the order of the output
+    "cedaw": "CEDAW", "op_cedaw": "OP-CEDAW", "iccpr": "ICCPR", "iccpr_op1": "ICCPR-OP1",
+    "iccpr_op2": "ICCPR-OP2", "icescr": "ICESCR", "icescr_op": "ICESCR-OP", "cat": "CAT",
+    "opcat": "OPCAT", "crc": "CRC", "op_crc_ac": "CRC-OP-AC", "op_crc_sc": "CRC-OP-SC",
+    "op_crc_ic": "CRC-OP-IC", "icerd": "ICERD", "icmw": "ICMW", "cped": "CPED",
+    "crpd": "CRPD", "op_crpd": "CRPD-OP",
+}
+# (treaty, iso3) -> (year in the source, correct year or None for "not a party").
+# Source for the correct values: UN Treaty Collection, chapter IV (status pages);
+# see data/treaties.md for each case.
+TREATY_CORRECTIONS = {
+    ("CEDAW", "CPV"): (1991, 1980),
+    ("CEDAW", "GMB"): (1983, 1993),
+    ("CEDAW", "PHL"): (1987, 1981),
+    ("CEDAW", "SGP"): (1993, 1995),
+    ("ICERD", "USA"): (1966, 1994),
+    ("ICERD", "GBR"): (1966, 1969),
+    ("ICERD", "BRA"): (1966, 1968),
+    ("ICERD", "JAM"): (1966, 1971),
+    ("ICERD", "MEX"): (1966, 1975),
+    ("ICERD", "DEU"): (1973, 1969),
+    ("ICERD", "ATG"): (1998, 1988),
+    ("ICERD", "BRN"): (1969, None),
+}
+ISO2_FIXES = {"TP": "TL", "S": "SS"}  # East Timor's withdrawn code; a truncated code
+
+VAW_TOPICS = {
+    "Femicide": "femicide", "forced_sterilization": "forced_sterilization",
+    "stalking": "stalking", "property": "property",
+    "violence_against_women": "violence_against_women", "domestic": "domestic_violence",
+    "sexual_violence": "sexual_violence", "new": "new",
+    "sexual_harassment": "sexual_harassment", "FGM": "fgm", "trafficking": "trafficking",
+    "child_ealry_forced": "child_early_forced_marriage",
+}
+
+US_STATES = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
+    "Colorado": "CO", "Connecticut": "CT", "Delaware": "DE", "Florida": "FL",
+    "Georgia": "GA", "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN",
+    "Iowa": "IA", "Kansas": "KS", "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME",
+    "Maryland": "MD", "Massachusetts": "MA", "Michigan": "MI", "Minnesota": "MN",
+    "Mississippi": "MS", "Missouri": "MO", "Montana": "MT", "Nebraska": "NE",
+    "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
+    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH",
+    "Oklahoma": "OK", "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI",
+    "South Carolina": "SC", "South Dakota": "SD", "Tennessee": "TN", "Texas": "TX",
+    "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
+    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+}
+
+COVARIATE_YEARS = (1800, 2024)
+WINGO_YEARS = (1800, 2020)  # as in the reference folder's wingo_hq_counts_country_year.csv
+WINGO_FIXED = 78
+
+
+# ---------------------------------------------------------------------------------------
+# Reading and writing
+# ---------------------------------------------------------------------------------------
+
+def read(src: Path, relpath: str, **kw) -> pd.DataFrame:
+    """Read a reference CSV keeping Namibia's ISO2 code "NA" (only empty cells are missing)."""
+    return pd.read_csv(src / relpath, keep_default_na=False, na_values=[""], **kw)
+
+
+def write(df: pd.DataFrame, out: Path, name: str) -> None:
+    df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+
+
+def as_int(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="raise").astype("Int64")
+
+
+def cow_region(code) -> object:
+    """Conventional COW regional split by code range (not an official COW file)."""
+    if pd.isna(code):
+        return pd.NA
+    c = int(code)
+    for lo, hi, name in ((2, 165, "Americas"), (200, 399, "Europe"), (400, 626, "Africa"),
+                         (630, 698, "Middle East"), (700, 990, "Asia & Oceania")):
+        if lo <= c <= hi:
+            return name
+    return pd.NA
+
+
+def check_unique(df: pd.DataFrame, cols: list[str], table: str) -> None:
+    keyed = df.dropna(subset=cols)
+    dup = keyed[keyed.duplicated(cols, keep=False)]
+    if len(dup):
+        raise SystemExit(f"{table}: {len(dup)} rows share {cols}:\n{dup.head(10)}")
+
+
+class Codes:
+    """Look-ups between iso3, cown and gwcode, built from the regions table."""
+
+    def __init__(self, regions: pd.DataFrame, cow_states: pd.DataFrame) -> None:
+        both = regions.dropna(subset=["iso3", "cown"])
+        self.cow_iso = dict(zip(both["cown"].astype(int), both["iso3"]))
+        self.iso_cow = {v: k for k, v in self.cow_iso.items()}
+        cg = regions.dropna(subset=["cown", "gwcode"])
+        self.cow_gw = dict(zip(cg["cown"].astype(int), cg["gwcode"].astype(int)))
+        gw = regions.dropna(subset=["iso3", "gwcode"])
+        self.gw_iso = dict(zip(gw["gwcode"].astype(int), gw["iso3"]))
+        self.iso_gw = {v: k for k, v in self.gw_iso.items()}
+        self.name_iso = dict(zip(regions["iso3"], regions["country"]))
+        self.name_cow = dict(zip(regions["cown"], regions["country"]))
+        self.name_gw = dict(zip(regions["gwcode"], regions["country"]))
+        self.cow_days = _membership_days(cow_states)
+
+    def name(self, iso3, cown=None, gwcode=None) -> str:
+        for key, table in ((iso3, self.name_iso), (cown, self.name_cow), (gwcode, self.name_gw)):
+            if not pd.isna(key) and key in table:
+                return table[key]
+        raise SystemExit(f"no country name for iso3={iso3} cown={cown} gwcode={gwcode}")
+
+    def iso_for_cow_years(self, frame: pd.DataFrame) -> pd.Series:
+        """iso3 for (cown, year) rows; continuity codes included, one cown per iso3-year.
+
+        Where two COW codes map to one ISO code in the same year (1990: GFR 260 and
+        Germany 255; YAR 678 and Yemen 679), the code that was a COW member for more days
+        of that year keeps it: 260 and 679 in 1990.
+        """
+        cmap = {**self.cow_iso, **COW_CONTINUITY}
+        iso = frame["cown"].map(lambda c: cmap.get(int(c), pd.NA) if not pd.isna(c) else pd.NA)
+        work = pd.DataFrame({"iso3": iso, "cown": frame["cown"], "year": frame["year"]})
+        work["days"] = [self.cow_days.get((int(c), int(y)), 0) if not pd.isna(c) else 0
+                        for c, y in zip(work["cown"], work["year"])]
+        work["present"] = [not (pd.isna(c) or pd.isna(i)) and self.cow_iso.get(int(c)) == i
+                           for c, i in zip(work["cown"], work["iso3"])]
+        ranked = work.dropna(subset=["iso3"]).sort_values(
+            ["iso3", "year", "days", "present"], ascending=[True, True, False, False])
+        losers = ranked.index[ranked.duplicated(["iso3", "year"], keep="first")]
+        iso = iso.copy()
+        iso.loc[losers] = pd.NA
+        return iso.astype("string")
+
+
+def _membership_days(cow_states: pd.DataFrame) -> dict[tuple[int, int], int]:
+    days: dict[tuple[int, int], int] = {}
+    for row in cow_states.itertuples():
+        start = pd.Timestamp(int(row.styear), int(row.stmonth), int(row.stday))
+        end = pd.Timestamp(int(row.endyear), int(row.endmonth), int(row.endday))
+        for y in range(start.year, end.year + 1):
+            lo, hi = max(start, pd.Timestamp(y, 1, 1)), min(end, pd.Timestamp(y, 12, 31))
+            key = (int(row.ccode), y)
+            days[key] = days.get(key, 0) + (hi - lo).days + 1
+    return days
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------
+
+def build_regions(src: Path) -> pd.DataFrame:
+    cw = read(src, "country-codes-regions/country_regions_crosswalk.csv", low_memory=False)
+    cw = cw[cw[["iso3c", "cown", "gwn"]].notna().any(axis=1)].copy()
+    cw["cown"], cw["gwn"] = as_int(cw["cown"]), as_int(cw["gwn"])
+
+    def fix(mask_col, mask_val, col, value):
+        rows = cw[mask_col] == mask_val
+        if rows.sum() != 1:
+            raise SystemExit(f"regions: expected one row with {mask_col}={mask_val}")
+        cw.loc[rows, col] = value
+
+    # COW's 345 is Yugoslavia and, after 2006, Serbia (COW keeps one code): give it to SRB.
+    fix("country.name.en", "Yugoslavia", "cown", pd.NA)
+    fix("iso3c", "SRB", "cown", 345)
+    # G&W's 678 is the Yemen Arab Republic and unified Yemen (one code).
+    fix("country.name.en", "Yemen Arab Republic", "gwn", pd.NA)
+    fix("iso3c", "YEM", "gwn", 678)
+    # countrycode gives Vietnam G&W 815 (Annam, to 1893); today's Vietnam is G&W 816.
+    fix("iso3c", "VNM", "gwn", 816)
+    for iso, gw in GW_MICROSTATES.items():
+        fix("iso3c", iso, "gwn", gw)
+    for code in GW_SAME_AS_COW:
+        fix("cown", code, "gwn", code)
+
+    out = pd.DataFrame({
+        "iso3": cw["iso3c"], "cown": cw["cown"], "gwcode": cw["gwn"],
+        "country": cw["country.name.en"], "wb_region": cw["region"],
+        "un_region": cw["un.region.name"], "un_subregion": cw["un.regionsub.name"],
+        "continent": cw["continent"],
+    })
+    by_iso = out.set_index("iso3")
+    extra = []
+    for country, cown, gw, like in SUPPLEMENTARY:
+        ref = by_iso.loc[like]
+        extra.append({"iso3": pd.NA, "cown": cown, "gwcode": gw, "country": country,
+                      "wb_region": ref["wb_region"], "un_region": ref["un_region"],
+                      "un_subregion": ref["un_subregion"], "continent": ref["continent"]})
+    out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    out["cown"], out["gwcode"] = as_int(out["cown"]), as_int(out["gwcode"])
+    out["cow_region"] = [cow_region(c if not pd.isna(c) else g)
+                         for c, g in zip(out["cown"], out["gwcode"])]
+    out = out[["iso3", "cown", "gwcode", "country", "cow_region", "wb_region", "un_region",
+               "un_subregion", "continent"]]
+    for cols in (["iso3"], ["cown"], ["gwcode"], ["country"]):
+        check_unique(out, cols, "regions")
+    return out.sort_values("country", kind="mergesort").reset_index(drop=True)
+
+
+def build_state_system(src: Path, codes: Codes) -> pd.DataFrame:
+    cow = read(src, "state-system/cow_states2016.csv")
+    micro_cow = read(src, "state-system/states_pkg_cowstates.csv")
+    micro_cow = set(micro_cow.loc[micro_cow["microstate"], "cowcode"])
+    cmap = {**codes.cow_iso, **COW_CONTINUITY}
+    c = pd.DataFrame({
+        "system": "cow", "cown": cow["ccode"], "gwcode": pd.NA,
+        "iso3": cow["ccode"].map(cmap), "country": cow["statenme"],
+        "start": cow["styear"], "end": cow["endyear"],
+        # version 2016 closes every ongoing spell on 2016-12-31
+        "open_ended": (cow["endyear"] == 2016) & (cow["endmonth"] == 12) & (cow["endday"] == 31),
+        "microstate": cow["ccode"].isin(micro_cow),
+    })
+    gw = read(src, "state-system/states_pkg_gwstates.csv")
+    ii = read(src, "state-system/gw_states_iisystem2017.csv")
+    # the states package's non-micro list is the iisystem 2017 list (checked here)
+    merged = ii.merge(gw[~gw["microstate"]], left_on=["gwcode", "startdate"],
+                      right_on=["gwcode", "start"], how="outer", indicator=True)
+    if (merged["_merge"] != "both").any():
+        raise SystemExit("state_system: states::gwstates and iisystem2017 disagree")
+    gmap = {**codes.gw_iso, **GW_CONTINUITY}
+    open_gw = gw["end"] == "9999-12-31"
+    g = pd.DataFrame({
+        "system": "gw", "cown": pd.NA, "gwcode": gw["gwcode"],
+        "iso3": gw["gwcode"].map(gmap), "country": gw["country_name"],
+        "start": gw["start"].str[:4].astype(int),
+        # the 2017 revision: open spells run to its last year
+        "end": gw["end"].str[:4].astype(int).where(~open_gw, 2017),
+        "open_ended": open_gw, "microstate": gw["microstate"].astype(bool),
+    })
+    out = pd.concat([c, g], ignore_index=True)
+    out["cown"], out["gwcode"] = as_int(out["cown"]), as_int(out["gwcode"])
+    out["iso3"] = out["iso3"].astype("string")
+    out["code"] = out["cown"].fillna(out["gwcode"])
+    out = out.sort_values(["system", "code", "start"], kind="mergesort").drop(columns="code")
+    check_unique(out, ["system", "cown", "start"], "state_system")
+    check_unique(out, ["system", "gwcode", "start"], "state_system")
+    return out.reset_index(drop=True)
+
+
+def build_suffrage(src: Path, codes: Codes) -> pd.DataFrame:
+    lied = read(src, "womens-suffrage/lied_v6.8_female_suffrage_first_year.csv")
+    lied = lied.dropna(subset=["cown"]).copy()
+    lied["cown"] = lied["cown"].astype(int)
+    # One row per COW code: LIED has several units for some codes (Serbia, Yugoslavia and
+    # Serbia-Montenegro are all 345; Prussia and Germany 255; Russia and the USSR 365).
+    g = lied.groupby("cown")
+    first_in_data = g["first_year_in_data"].min()
+    year = g["first_year_female_suffrage"].min()
+    out = pd.DataFrame({"cown": year.index, "year": year.values,
+                        "first_in_data": first_in_data.values})
+    # G&W code of the regions row (democracyData's GWn is the COW code for several
+    # microstates: Nauru 970 is Kiribati in G&W)
+    out["gwcode"] = out["cown"].map(codes.cow_gw)
+
+    pax = read(src, "womens-suffrage/paxton2006_owid_suffrage_first_year.csv")
+    pax["cown"] = pax["Entity"].map(_paxton_cown(codes))
+    unmatched = sorted(pax.loc[pax["cown"].isna(), "Entity"])
+    if unmatched != ["American Samoa"]:
+        raise SystemExit(f"suffrage: Paxton entities without a COW code: {unmatched}")
+    pax = pax.dropna(subset=["cown"])
+    pg = pax.groupby("cown")
+    pyear, pfirst = pg["first_year_suffrage_yes"].min(), pg["first_panel_year"].min()
+    missing = set(pyear.index) - set(out["cown"])
+    if missing:
+        raise SystemExit(f"suffrage: Paxton COW codes absent from LIED: {sorted(missing)}")
+    out["year_paxton"] = out["cown"].map(pyear)
+    out["left_censored"] = out["year"] == out["first_in_data"]
+    out["left_censored_paxton"] = out["year_paxton"] == out["cown"].map(pfirst)
+    out["iso3"] = out["cown"].map(codes.cow_iso).astype("string")
+    out["country"] = [codes.name(i, c) for i, c in zip(out["iso3"], out["cown"])]
+    for col in ("cown", "gwcode", "year", "year_paxton"):
+        out[col] = as_int(out[col])
+    out = out[["iso3", "cown", "gwcode", "country", "year", "year_paxton", "left_censored",
+               "left_censored_paxton"]]
+    for cols in (["iso3"], ["cown"], ["gwcode"]):
+        check_unique(out, cols, "suffrage")
+    return out.sort_values("cown").reset_index(drop=True)
+
+
+def _paxton_cown(codes: Codes) -> dict[str, int]:
+    """Paxton/OWID entity name -> COW code: by regions name, else the list below (names
+    that differ from countrycode's, and the historical units)."""
+    by_name = {name: codes.iso_cow.get(iso) for iso, name in codes.name_iso.items()
+               if not pd.isna(iso)}
+    manual = {
+        "Congo": 484, "Cote d'Ivoire": 437, "Czech Republic": 316,
+        "Democratic Republic of Congo": 490, "Democratic Yemen": 680, "East Germany": 265,
+        "Germany pre-1949": 255, "Libyan Arab Jamahiriya": 620, "Macedonia": 343,
+        "Micronesia": 987, "North Vietnam": 816, "Socialist Federal Republic of Yugoslavia": 345,
+        "Serbia and Montenegro": 345, "South Vietnam": 817, "Swaziland": 572, "Timor": 860,
+        "USSR": 365, "Vietnam pre-1955": 816, "West Germany": 260, "Yemen Arab Republic": 678,
+        "Czechoslovakia": 315, "Bosnia and Herzegovina": 346, "Antigua and Barbuda": 58,
+        "Myanmar": 775, "Saint Kitts and Nevis": 60, "Saint Lucia": 56,
+        "Saint Vincent and the Grenadines": 57, "Sao Tome and Principe": 403,
+        "Trinidad and Tobago": 52, "Cape Verde": 402,
+    }
+    return {**{k: v for k, v in by_name.items() if v is not None}, **manual}
+
+
+def build_treaties(src: Path, codes: Codes) -> pd.DataFrame:
+    cw = read(src, "country-codes-regions/country_regions_crosswalk.csv", low_memory=False)
+    iso2_iso3 = dict(zip(cw["iso2c"].dropna(), cw.dropna(subset=["iso2c"])["iso3c"]))
+    rows = []
+    for stem, short in TREATIES.items():
+        d = read(src, f"un-hr-treaty-ratifications/hr_status_{stem}.csv")
+        d["iso2"] = d["iso2"].replace(ISO2_FIXES)
+        d["iso3"] = d["iso2"].map(iso2_iso3)
+        if d["iso3"].isna().any() or len(d) != 193:
+            bad = list(d.loc[d["iso3"].isna(), "iso2"])
+            raise SystemExit(f"treaties: {stem}: {len(d)} rows, iso2 without ISO3: {bad}")
+        # A party is a row with status "state party" and a year. Five rows have the
+        # state-party flag 0 with that status and a year (kept); Zimbabwe's OP-CEDAW row
+        # has the status but no year and flag 0 (dropped).
+        party = (d["status"] == "state party") & d["year ratification or accession"].notna()
+        rows.append(pd.DataFrame({"iso3": d.loc[party, "iso3"], "treaty": short,
+                                  "year": d.loc[party, "year ratification or accession"]}))
+    out = pd.concat(rows, ignore_index=True)
+    out["year"] = as_int(out["year"])
+    for (treaty, iso), (was, now) in TREATY_CORRECTIONS.items():
+        hit = (out["treaty"] == treaty) & (out["iso3"] == iso)
+        if hit.sum() != 1 or out.loc[hit, "year"].iloc[0] != was:
+            raise SystemExit(f"treaties: correction {treaty} {iso} does not find year {was}")
+        if now is None:
+            out = out[~hit]
+        else:
+            out.loc[hit, "year"] = now
+    out["cown"] = as_int(out["iso3"].map(codes.iso_cow))
+    out["gwcode"] = as_int(out["iso3"].map(codes.iso_gw))
+    out["country"] = out["iso3"].map(codes.name_iso)
+    order = {t: i for i, t in enumerate(TREATIES.values())}
+    out = out.sort_values(["treaty", "iso3"], key=lambda s: s.map(order) if s.name == "treaty"
+                          else s, kind="mergesort")
+    out = out[["iso3", "cown", "gwcode", "country", "treaty", "year"]].reset_index(drop=True)
+    check_unique(out, ["iso3", "treaty"], "treaties")
+    return out
+
+
+def _keep_successor(df: pd.DataFrame, unit: list[str], key: list[str]) -> pd.DataFrame:
+    """Where a source has two units with one key (transition years), keep the later unit."""
+    df = df.copy()
+    df["_unit_start"] = df.groupby(unit, dropna=False)["year"].transform("min")
+    df = df.sort_values(key + ["_unit_start"] + unit, kind="mergesort")
+    return df.drop_duplicates(key, keep="last").drop(columns="_unit_start")
+
+
+def build_covariates(src: Path, codes: Codes, gw_spells: pd.DataFrame) -> pd.DataFrame:
+    y0, y1 = COVARIATE_YEARS
+    key = ["cown", "year"]
+    # --- sources coded by the state (COW code of the state in that year) -------------
+    vdem = read(src, "democracy/vdem_v15_polyarchy_subset.csv")
+    vdem = vdem[vdem["year"].between(y0, y1)]
+    v = _keep_successor(vdem.dropna(subset=["cown"]), ["country_text_id", "vdem_country_name"],
+                        key)
+    pol = read(src, "democracy/polity5_subset.csv")
+    p = _keep_successor(pol.dropna(subset=["cown"]),
+                        ["polity_annual_ccode", "polity_annual_country"], key)
+    bmr = read(src, "democracy/bmr_v4.csv")
+    b = _keep_successor(bmr.dropna(subset=["cown"]), ["bmr_ccode", "bmr_country"], key)
+    igo = read(src, "ingo-embeddedness-proxies/cow_igo_v3_state_year_counts.csv")
+    igo = igo.rename(columns={"ccode": "cown", "sum_igo_full": "igo_count"})
+    parts = [
+        v[key + ["v2x_polyarchy", "GWn"]].rename(columns={"v2x_polyarchy": "polyarchy",
+                                                           "GWn": "gw_v"}),
+        p[key + ["polity2", "GWn"]].rename(columns={"GWn": "gw_p"}),
+        b[key + ["democracy", "GWn"]].rename(columns={"democracy": "bmr", "GWn": "gw_b"}),
+        igo[key + ["igo_count"]],
+    ]
+    state = parts[0]
+    for part in parts[1:]:
+        state = state.merge(part, on=key, how="outer")
+    state = state[state["year"].between(y0, y1)].reset_index(drop=True)
+    state["cown"] = state["cown"].astype(int)
+    state["gw_dd"] = state["gw_v"].fillna(state["gw_p"]).fillna(state["gw_b"])
+    state = state.drop(columns=["gw_v", "gw_p", "gw_b"])
+    state["iso3"] = codes.iso_for_cow_years(state)
+
+    # --- sources coded by today's territory (ISO code) ----------------------------------
+    mad = read(src, "gdp-population/maddison_mpd2023.csv")
+    mad = mad[mad["year"].between(y0, y1)]
+    m = mad.dropna(subset=["iso3c"])
+    m = m[m["countrycode"] != "SUN"]  # the USSR series (iso3c RUS), used below by COW code
+    m = m.rename(columns={"iso3c": "iso3"})[["iso3", "year", "gdppc", "pop"]]
+    kof = read(src, "ingo-embeddedness-proxies/kof_globalisation_index_2018.csv")
+    kof["iso3"] = kof["code"].replace(KOF_CODES)
+    kof = kof[kof["iso3"].isin(codes.name_iso)]
+    k = kof.rename(columns={"KOFPoGIdf": "kof_political"})[["iso3", "year", "kof_political"]]
+    w = _wingo_hq(src, codes)
+    wyears = WINGO_YEARS
+    # V-Dem units without a COW code but with an ISO code (Hong Kong, West Bank)
+    vx = vdem[vdem["cown"].isna() & vdem["country_text_id"].isin(codes.name_iso)]
+    vx = vx.rename(columns={"country_text_id": "iso3", "v2x_polyarchy": "polyarchy"})
+    terr = (m.merge(k, on=["iso3", "year"], how="outer")
+            .merge(w, on=["iso3", "year"], how="outer")
+            .merge(vx[["iso3", "year", "polyarchy"]], on=["iso3", "year"], how="outer"))
+    terr = terr[terr["year"].between(y0, y1)]
+
+    # --- join: territory rows attach to the state row holding their ISO code -----------
+    out = state.merge(terr, on=["iso3", "year"], how="outer", suffixes=("", "_iso"))
+    out["polyarchy"] = out["polyarchy"].fillna(out.pop("polyarchy_iso"))
+    new = out["cown"].isna()
+    out.loc[new, "cown"] = out.loc[new, "iso3"].map(codes.iso_cow)
+    clash = out[new & out["cown"].notna()].merge(state[key], on=key)
+    if len(clash):
+        raise SystemExit(f"covariates: ISO rows collide with state rows:\n{clash.head()}")
+    out["cown"] = as_int(out["cown"])
+    out["gwcode"] = as_int(_gw_for_rows(out, codes, gw_spells))
+    for code, (cown, first, last) in MADDISON_UNIONS.items():
+        series = mad[mad["countrycode"] == code].set_index("year")
+        rows = (out["cown"] == cown) & out["year"].between(first, last)
+        out.loc[rows, "gdppc"] = out.loc[rows, "year"].map(series["gdppc"]).to_numpy()
+        out.loc[rows, "pop"] = out.loc[rows, "year"].map(series["pop"]).to_numpy()
+    inside = out["iso3"].notna() & out["year"].between(*wyears)
+    out.loc[inside, "ingo_hq"] = out.loc[inside, "ingo_hq"].fillna(0)
+    for col in ("year", "polity2", "bmr", "igo_count", "ingo_hq"):
+        out[col] = as_int(out[col])
+    out["country"] = [codes.name(i, c, g)
+                      for i, c, g in zip(out["iso3"], out["cown"], out["gwcode"])]
+    # Maddison's derived values carry float noise (2545.4880000000003); 4 decimals is exact
+    # for every published value and keeps the file deterministic and small.
+    out[["gdppc", "pop"]] = out[["gdppc", "pop"]].round(4)
+    values = ["gdppc", "pop", "polyarchy", "polity2", "bmr", "igo_count", "ingo_hq",
+              "kof_political"]
+    out = out.dropna(subset=values, how="all")
+    out = out[["iso3", "cown", "gwcode", "country", "year"] + values]
+    check_unique(out, ["cown", "year"], "covariates")
+    check_unique(out, ["gwcode", "year"], "covariates")
+    check_unique(out, ["iso3", "year"], "covariates")
+    out["_k"] = out["cown"].fillna(10_000)
+    out = out.sort_values(["_k", "iso3", "year"], kind="mergesort").drop(columns="_k")
+    return out.reset_index(drop=True)
+
+
+def _gw_for_rows(rows: pd.DataFrame, codes: Codes, gw_spells: pd.DataFrame) -> pd.Series:
+    """G&W code of (cown, iso3, year) rows: a G&W state that was a member that year.
+
+    Candidates, in order: the regions row's G&W code for the COW code; the G&W codes
+    whose spells carry the row's ISO code; democracyData's code (``gw_dd``). The first
+    whose G&W spell covers the year wins; none covering means no code. If two rows of
+    one year get one code (1990: Yemen Arab Republic and Yemen, both G&W 678), the row
+    holding the ISO code keeps it.
+    """
+    member = {(int(g), y) for g, a, b in zip(gw_spells["gwcode"], gw_spells["start"],
+                                             gw_spells["end"]) for y in range(a, b + 1)}
+    by_iso: dict[str, list[int]] = {}
+    for g, i in zip(gw_spells["gwcode"], gw_spells["iso3"]):
+        if not pd.isna(i) and int(g) not in by_iso.setdefault(i, []):
+            by_iso[i].append(int(g))
+    chosen = []
+    for c, i, y, dd in zip(rows["cown"], rows["iso3"], rows["year"], rows["gw_dd"]):
+        cands = [codes.cow_gw.get(int(c))] if not pd.isna(c) else []
+        cands += by_iso.get(i, []) if not pd.isna(i) else []
+        cands += [int(dd)] if not pd.isna(dd) else []
+        chosen.append(next((g for g in cands if g is not None and (g, int(y)) in member), pd.NA))
+    gw = pd.Series(chosen, index=rows.index, dtype="Int64")
+    ranked = pd.DataFrame({"gw": gw, "year": rows["year"], "noiso": rows["iso3"].isna()})
+    ranked = ranked.dropna(subset=["gw"]).sort_values(["gw", "year", "noiso"], kind="mergesort")
+    gw.loc[ranked.index[ranked.duplicated(["gw", "year"], keep="first")]] = pd.NA
+    return gw
+
+
+def _wingo_hq(src: Path, codes: Codes) -> pd.DataFrame:
+    """INGOs headquartered in a country and existing in a year, by today's country.
+
+    Counted as in the reference folder's extract_ingo.py (an INGO exists in year y if
+    founded <= y and it is not dissolved by y; one listing several HQ countries counts in
+    each), after one correction: 78 INGOs whose COW code disagrees with both the HQ
+    country's name and its COW abbreviation get the abbreviation's code (runs of
+    consecutive codes, e.g. US-based INGOs coded 3-17, that look like spreadsheet fill).
+    """
+    wingo = pd.read_csv(src / "ingo-embeddedness-proxies/wingo_v1.1.csv", encoding="latin-1",
+                        keep_default_na=False, na_values=["", "NA"],  # "NA" = missing here
+                        usecols=["ccode", "StateAbb", "founded", "dissolved"])
+    wingo = wingo.dropna(subset=["ccode", "founded"])
+    abbr = read(src, "state-system/cow_states2016.csv").drop_duplicates("stateabb")
+    by_abbr = wingo["StateAbb"].map(dict(zip(abbr["stateabb"], abbr["ccode"])))
+    listed = wingo["ccode"].astype(str).str.split(";")
+    single = listed.str.len() == 1
+    fixed = single & by_abbr.notna() & (by_abbr != pd.to_numeric(wingo["ccode"], errors="coerce"))
+    if fixed.sum() != WINGO_FIXED:
+        raise SystemExit(f"covariates: expected {WINGO_FIXED} WINGO code fixes, "
+                         f"found {fixed.sum()}")
+    listed = listed.where(~fixed, by_abbr.map(lambda c: [str(int(c))] if not pd.isna(c) else []))
+    hq = wingo.assign(ccode=listed).explode("ccode")
+    hq["iso3"] = hq["ccode"].str.strip().astype(int).map({**codes.cow_iso, 260: "DEU", 265: "DEU"})
+    if hq["iso3"].isna().any():
+        raise SystemExit("covariates: WINGO HQ codes without an ISO code")
+    years = pd.DataFrame({"year": range(WINGO_YEARS[0], WINGO_YEARS[1] + 1)})
+    alive = hq.merge(years, how="cross")
+    alive = alive[(alive["founded"] <= alive["year"])
+                  & (alive["dissolved"].isna() | (alive["dissolved"] > alive["year"]))]
+    counts = alive.groupby(["iso3", "year"], as_index=False).size()
+    return counts.rename(columns={"size": "ingo_hq"})
+
+
+def build_vaw(src: Path, codes: Codes) -> pd.DataFrame:
+    vaw = read(src, "vaw-legislation/woo_vaw_laws_cow_state_year.csv")
+    long = []
+    for col in vaw.columns:
+        if col.startswith("L_"):
+            instrument, topic = "law", col[2:]
+        elif col.startswith(("NAP_", "NAPL_")):
+            instrument, topic = "action_plan", col.split("_", 1)[1]
+        else:
+            continue
+        hit = vaw[vaw[col] > 0]
+        long.append(pd.DataFrame({"cown": hit["ccode"], "year": hit["year"],
+                                  "instrument": instrument, "topic": VAW_TOPICS[topic],
+                                  "n_entries": hit[col]}))
+    out = pd.concat(long, ignore_index=True)
+    frame = vaw[["ccode", "year"]].rename(columns={"ccode": "cown"})
+    frame["iso3"] = codes.iso_for_cow_years(frame)
+    out = out.merge(frame, on=["cown", "year"], how="left")
+    out["country"] = [codes.name(i, c) for i, c in zip(out["iso3"], out["cown"])]
+    for col in ("cown", "year", "n_entries"):
+        out[col] = as_int(out[col])
+    out = out[["iso3", "cown", "country", "year", "instrument", "topic", "n_entries"]]
+    out = out.sort_values(["cown", "year", "instrument", "topic"], kind="mergesort")
+    check_unique(out, ["cown", "year", "instrument", "topic"], "vaw_laws")
+    return out.reset_index(drop=True)
+
+
+def build_spid(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    pol = read(src, "policy-diffusion-benchmarks/spid_policies.csv")
+    out = pd.DataFrame({"state": pol["statenam"], "state_abbr": pol["statenam"].map(US_STATES),
+                        "policy": pol["policy"], "year": as_int(pol["adopt_year"])})
+    if out["state_abbr"].isna().any():
+        raise SystemExit("spid: unknown state names")
+    out = out.sort_values(["policy", "year", "state"], kind="mergesort").reset_index(drop=True)
+    check_unique(out, ["state", "policy"], "spid")
+    meta = read(src, "policy-diffusion-benchmarks/spid_policies_metadata.csv")
+    meta = meta[["policy", "majortopic", "source", "first_year", "last_year", "adopt_count",
+                 "description"]]
+    meta = meta.rename(columns={"majortopic": "topic", "adopt_count": "n_adoptions"})
+    meta = meta.sort_values("policy", kind="mergesort").reset_index(drop=True)
+    check_unique(meta, ["policy"], "spid_policies")
+    counts = out.groupby("policy").size()
+    if not counts.reindex(meta["policy"]).eq(meta.set_index("policy")["n_adoptions"]).all():
+        raise SystemExit("spid: adoption counts disagree with the metadata")
+    return out, meta
+
+
+def build_lottery(src: Path) -> pd.DataFrame:
+    lot = read(src, "policy-diffusion-benchmarks/dhb2015/lottery.tab", sep="\t")
+    lot.insert(3, "year_original", lot["year"])
+    lot["year"] = lot["year"] + 1900  # coded 64-86 in the archive
+    lot["party"] = as_int(lot["party"])  # 0/1, stored as 0.0/1.0; empty for MN and NE
+    return lot.sort_values(["year", "state"], kind="mergesort").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+
+def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
+    cow_states = read(src, "state-system/cow_states2016.csv")
+    regions = build_regions(src)
+    codes = Codes(regions, cow_states)
+    state_system = build_state_system(src, codes)
+    spid, spid_policies = build_spid(src)
+    tables = {
+        "regions": regions,
+        "state_system": state_system,
+        "suffrage": build_suffrage(src, codes),
+        "treaties": build_treaties(src, codes),
+        "covariates": build_covariates(src, codes, state_system[state_system["system"] == "gw"]),
+        "vaw_laws": build_vaw(src, codes),
+        "spid": spid,
+        "spid_policies": spid_policies,
+        "lottery": build_lottery(src),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        write(df, out, name)
+    return tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE,
+                        help="the reference-data directory (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="where to write the tables (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not args.source.is_dir():
+        print(f"error: reference data not found at {args.source}", file=sys.stderr)
+        return 2
+    tables = build_all(args.source, args.out)
+    for name, df in tables.items():
+        size = (args.out / f"{name}.csv").stat().st_size
+        print(f"{name:14s} {len(df):6d} rows  {size / 1024:7.1f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

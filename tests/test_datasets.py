@@ -1,0 +1,336 @@
+"""The bundled tables: loaders, documented columns, codes, corrections, rebuild, packaging."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import diffusion.datasets as ds
+from diffusion.datasets import _files
+from diffusion.errors import DataError, DiffusionError, SpecificationError
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+REFERENCE = REPO.parent / "shared" / "reference-data"
+
+# loader -> the columns its docstring documents, in order
+COLUMNS = {
+    "load_suffrage": ["iso3", "cown", "gwcode", "country", "year", "year_paxton",
+                      "left_censored", "left_censored_paxton"],
+    "load_regions": ["iso3", "cown", "gwcode", "country", "cow_region", "wb_region",
+                     "un_region", "un_subregion", "continent"],
+    "load_treaty_ratifications": ["iso3", "cown", "gwcode", "country", "treaty", "year"],
+    "load_covariates": ["iso3", "cown", "gwcode", "country", "year", "gdppc", "pop",
+                        "polyarchy", "polity2", "bmr", "igo_count", "ingo_hq",
+                        "kof_political"],
+    "load_vaw_laws": ["iso3", "cown", "country", "year", "instrument", "topic", "n_entries"],
+    "load_spid": ["state", "state_abbr", "policy", "year"],
+    "load_spid_policies": ["policy", "topic", "source", "first_year", "last_year",
+                           "n_adoptions", "description"],
+    "load_lottery": ["state", "statenum", "year", "year_original", "adopt", "elect1",
+                     "elect2", "income1", "fiscal", "party", "religion", "neighbor",
+                     "nbrpercn"],
+}
+SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
+# table file -> loader call
+TABLES = {
+    "suffrage": ds.load_suffrage, "regions": ds.load_regions,
+    "treaties": ds.load_treaty_ratifications, "covariates": ds.load_covariates,
+    "vaw_laws": ds.load_vaw_laws, "spid": ds.load_spid,
+    "spid_policies": ds.load_spid_policies, "lottery": ds.load_lottery,
+    "state_system": lambda: ds.load_state_system(system="cow"),
+}
+
+
+def _unique(df: pd.DataFrame, cols: list[str]) -> bool:
+    return not df.dropna(subset=cols).duplicated(cols).any()
+
+
+# --- every loader ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_loader_has_documented_columns(name):
+    frame = getattr(ds, name)()
+    assert list(frame.columns) == COLUMNS[name]
+    assert len(frame) > 0
+    documented = getattr(ds, name).__doc__
+    for col in COLUMNS[name]:
+        assert f"``{col}``" in documented, f"{name} does not document {col}"
+
+
+@pytest.mark.parametrize("system, code", [("cow", "cown"), ("gw", "gwcode")])
+def test_state_system_columns(system, code):
+    spells = ds.load_state_system(system=system)
+    assert list(spells.columns) == [code] + SPELL_COLUMNS
+    assert spells[code].notna().all()
+    assert spells["start"].dtype == np.int64 and spells["end"].dtype == np.int64
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_each_call_returns_a_fresh_frame(table):
+    first = TABLES[table]()
+    expected = TABLES[table]()
+    first.iloc[:, 0] = None
+    first.drop(index=first.index[:3], inplace=True)
+    pd.testing.assert_frame_equal(TABLES[table](), expected)
+
+
+def test_unknown_state_system_is_a_specification_error():
+    with pytest.raises(SpecificationError, match="'cow', 'gw'") as info:
+        ds.load_state_system(system="polity")
+    assert isinstance(info.value, DiffusionError)
+
+
+def test_system_is_keyword_only():
+    with pytest.raises(TypeError):
+        ds.load_state_system("gw")  # type: ignore[misc]
+
+
+# --- codes --------------------------------------------------------------------------------
+
+def test_codes_unique_where_they_should_be():
+    regions = ds.load_regions()
+    for col in ("iso3", "cown", "gwcode", "country"):
+        assert _unique(regions, [col]), f"regions.{col}"
+    suffrage = ds.load_suffrage()
+    assert suffrage["cown"].notna().all()
+    for col in ("iso3", "cown", "gwcode"):
+        assert _unique(suffrage, [col]), f"suffrage.{col}"
+    cov = ds.load_covariates()
+    assert _unique(cov, ["cown", "year"]) and _unique(cov, ["iso3", "year"])
+    assert cov[["cown", "iso3"]].notna().any(axis=1).all()
+    assert _unique(ds.load_treaty_ratifications(), ["iso3", "treaty"])
+    assert _unique(ds.load_vaw_laws(), ["cown", "year", "instrument", "topic"])
+    assert _unique(ds.load_spid(), ["state", "policy"])
+    assert _unique(ds.load_spid_policies(), ["policy"])
+    assert _unique(ds.load_lottery(), ["state", "year"])
+    for system, code in (("cow", "cown"), ("gw", "gwcode")):
+        assert _unique(ds.load_state_system(system=system), [code, "start"])
+
+
+def test_every_code_in_a_table_has_a_regions_row():
+    regions = ds.load_regions()
+    known = {col: set(regions[col].dropna()) for col in ("iso3", "cown", "gwcode")}
+    frames = [ds.load_suffrage(), ds.load_treaty_ratifications(), ds.load_covariates(),
+              ds.load_vaw_laws(), ds.load_state_system(system="cow"),
+              ds.load_state_system(system="gw")]
+    for frame in frames:
+        for col in ("iso3", "cown", "gwcode"):
+            if col in frame:
+                missing = set(frame[col].dropna()) - known[col]
+                assert not missing, f"{col} values without a regions row: {sorted(missing)}"
+
+
+def test_namibia_keeps_its_codes():
+    # ISO2 "NA" in the treaty source must not have become a missing value
+    t = ds.load_treaty_ratifications()
+    assert t.loc[(t["iso3"] == "NAM") & (t["treaty"] == "CEDAW"), "year"].tolist() == [1992]
+    assert ds.load_regions().set_index("iso3").loc["NAM", "cown"] == 565
+
+
+def test_country_and_iso3_agree_with_regions():
+    names = ds.load_regions().dropna(subset=["iso3"]).set_index("iso3")["country"]
+    for frame in (ds.load_suffrage(), ds.load_treaty_ratifications(), ds.load_covariates()):
+        keyed = frame.dropna(subset=["iso3"])
+        assert (keyed["country"].to_numpy() == names.loc[keyed["iso3"]].to_numpy()).all()
+
+
+def test_code_fixes_to_the_crosswalk():
+    r = ds.load_regions().set_index("country")
+    assert r.loc["Serbia", "cown"] == 345 and pd.isna(r.loc["Yugoslavia", "cown"])
+    assert r.loc["Yemen", "gwcode"] == 678 and r.loc["Vietnam", "gwcode"] == 816
+    assert r.loc["Kiribati", "gwcode"] == 970 and r.loc["Kiribati", "cown"] == 946
+    assert r.loc["German Federal Republic", "cown"] == 260
+
+
+# --- corrections and spot-checks --------------------------------------------------------
+
+@pytest.mark.parametrize("treaty, iso3, year", [
+    ("CEDAW", "PHL", 1981), ("CEDAW", "CPV", 1980), ("CEDAW", "GMB", 1993),
+    ("CEDAW", "SGP", 1995), ("ICERD", "USA", 1994), ("ICERD", "GBR", 1969),
+    ("ICERD", "BRA", 1968), ("ICERD", "JAM", 1971), ("ICERD", "MEX", 1975),
+    ("ICERD", "DEU", 1969), ("ICERD", "ATG", 1988),
+    # unchanged values, as spot-checked in the source's provenance notes
+    ("CEDAW", "SWE", 1980), ("CEDAW", "GBR", 1986), ("ICCPR", "USA", 1992),
+    ("ICERD", "PAK", 1966), ("ICCPR-OP1", "KAZ", 2009),
+])
+def test_treaty_year(treaty, iso3, year):
+    t = ds.load_treaty_ratifications()
+    assert t.loc[(t["treaty"] == treaty) & (t["iso3"] == iso3), "year"].tolist() == [year]
+
+
+def test_non_parties_have_no_row():
+    t = ds.load_treaty_ratifications()
+    parties = set(zip(t["treaty"], t["iso3"]))
+    for pair in [("ICERD", "BRN"), ("CEDAW", "USA"), ("CEDAW", "IRN"), ("CRC", "USA"),
+                 ("ICCPR", "CHN"), ("OP-CEDAW", "ZWE")]:
+        assert pair not in parties
+
+
+def test_treaties_are_the_eighteen_short_codes():
+    t = ds.load_treaty_ratifications()
+    assert list(dict.fromkeys(t["treaty"])) == list(ds.TREATIES)
+    counts = t["treaty"].value_counts()
+    assert counts["CEDAW"] == 187 and counts["ICERD"] == 180 and counts["CRC"] == 192
+
+
+@pytest.mark.parametrize("iso3, lied, paxton", [
+    ("USA", 1965, 1920), ("NZL", 1893, 1907), ("FIN", 1906, 1917), ("NOR", 1913, 1913),
+    ("SWE", 1919, 1919), ("GBR", 1928, 1928), ("FRA", 1944, 1944), ("CHE", 1971, 1971),
+    ("LIE", 1984, 1984), ("KWT", 2006, 2005), ("AUS", 1901, 1962), ("JPN", 1952, 1945),
+])
+def test_suffrage_years(iso3, lied, paxton):
+    row = ds.load_suffrage().set_index("iso3").loc[iso3]
+    assert (row["year"], row["year_paxton"]) == (lied, paxton)
+
+
+def test_suffrage_units_merged_by_cow_code():
+    s = ds.load_suffrage().set_index("cown")
+    assert s.loc[345, "year"] == 1945  # Yugoslavia's year, not Serbia's 2006
+    assert s.loc[365, "year"] == 1917 and not s.loc[365, "left_censored"]
+    assert pd.isna(s.loc[670, "year"])  # Saudi Arabia: never by 2024
+    assert s.loc[920, "left_censored_paxton"] and not s.loc[920, "left_censored"]
+
+
+# --- plausible values -------------------------------------------------------------------
+
+TREATY_ADOPTED = {  # year the General Assembly adopted the treaty
+    "CEDAW": 1979, "OP-CEDAW": 1999, "ICCPR": 1966, "ICCPR-OP1": 1966, "ICCPR-OP2": 1989,
+    "ICESCR": 1966, "ICESCR-OP": 2008, "CAT": 1984, "OPCAT": 2002, "CRC": 1989,
+    "CRC-OP-AC": 2000, "CRC-OP-SC": 2000, "CRC-OP-IC": 2011, "ICERD": 1965, "ICMW": 1990,
+    "CPED": 2006, "CRPD": 2006, "CRPD-OP": 2006,
+}
+
+
+def test_years_are_plausible():
+    s = ds.load_suffrage()
+    assert s["year"].dropna().between(1893, 2024).all()
+    assert s["year_paxton"].dropna().between(1893, 2017).all()
+    t = ds.load_treaty_ratifications()
+    assert (t["year"] >= t["treaty"].map(TREATY_ADOPTED)).all() and t["year"].max() <= 2022
+    for system, last in (("cow", 2016), ("gw", 2017)):
+        spells = ds.load_state_system(system=system)
+        assert (spells["start"] <= spells["end"]).all()
+        assert spells["start"].min() == 1816 and spells["end"].max() == last
+        assert (spells.loc[spells["open_ended"], "end"] == last).all()
+    v = ds.load_vaw_laws()
+    assert v["year"].between(1816, 2016).all() and (v["n_entries"] >= 1).all()
+    spid = ds.load_spid()
+    assert spid["year"].between(1691, 2017).all() and spid["state"].nunique() == 50
+
+
+def test_covariate_ranges():
+    c = ds.load_covariates()
+    assert c["year"].between(1800, 2024).all()
+    assert c["polyarchy"].dropna().between(0, 1).all()
+    assert c["polity2"].dropna().between(-10, 10).all()
+    assert set(c["bmr"].dropna()) == {0, 1}
+    for col in ("gdppc", "pop", "igo_count", "ingo_hq"):
+        assert (c[col].dropna() >= 0).all()
+    assert c["kof_political"].dropna().between(0, 100).all()
+    deu = c.dropna(subset=["iso3"]).set_index(["iso3", "year"]).sort_index()
+    assert deu.loc[("DEU", 1960), "cown"] == 260 and deu.loc[("DEU", 2000), "cown"] == 255
+    assert deu.loc[("YEM", 1990), "cown"] == 679 and deu.loc[("YEM", 1985), "cown"] == 678
+    assert deu.loc[("USA", 2014), "igo_count"] > 0
+    # the USSR's population, not Russia's, while the USSR existed
+    assert deu.loc[("RUS", 1980), "pop"] > 1.5 * deu.loc[("RUS", 2000), "pop"]
+
+
+def test_lottery_panel():
+    lot = ds.load_lottery()
+    assert (lot["year"] == lot["year_original"] + 1900).all()
+    assert lot["year"].between(1964, 1986).all() and lot["state"].nunique() == 48
+    last = lot.groupby("state")["year"].transform("max") == lot["year"]
+    assert (lot.loc[lot["adopt"] == 1].index.isin(lot.index[last])).all()
+    assert set(lot.loc[lot["party"].isna(), "state"]) == {"MN", "NE"}
+    assert lot["adopt"].sum() == 27
+
+
+def test_spid_counts_match_the_policy_table():
+    counts = ds.load_spid().groupby("policy").size()
+    policies = ds.load_spid_policies().set_index("policy")
+    assert len(policies) == 728
+    assert counts.reindex(policies.index).eq(policies["n_adoptions"]).all()
+
+
+# --- files, codebooks, rebuild, packaging ------------------------------------------------
+
+CODEBOOK_SECTIONS = ("## Unit and coverage", "## Variables", "## Source", "## Licence",
+                     "## Known issues", "## Corrections")
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_table_has_a_codebook(table):
+    text = (DATA / f"{table}.md").read_text(encoding="utf-8")
+    for section in CODEBOOK_SECTIONS:
+        assert section in text, f"data/{table}.md lacks {section!r}"
+
+
+def test_data_folder_is_small():
+    total = sum(p.stat().st_size for p in DATA.iterdir() if p.is_file())
+    assert total < 4 * 1024 * 1024
+    assert {p.stem for p in DATA.glob("*.csv")} == set(TABLES)
+
+
+def test_tables_fall_back_to_the_source_folder(monkeypatch):
+    def unavailable(name):
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(_files.importlib.resources, "files", unavailable)
+    assert len(ds.load_regions()) > 0
+
+
+def test_missing_table_is_a_diffusion_error(monkeypatch, tmp_path):
+    def unavailable(name):
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(_files.importlib.resources, "files", unavailable)
+    monkeypatch.setattr(_files, "_SOURCE_DATA", tmp_path)
+    with pytest.raises(DiffusionError, match="pip install"):
+        ds.load_suffrage()
+
+
+def test_stale_table_is_a_data_error():
+    with pytest.raises(DataError, match="out of step"):
+        _files.read_table("regions", {"iso3": "object"})
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference-data is absent")
+def test_rebuild_reproduces_the_committed_tables(tmp_path, capsys):
+    build = _build_module()
+    assert build.main([str(REFERENCE), "--out", str(tmp_path)]) == 0
+    rebuilt = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert rebuilt == sorted(p.name for p in DATA.glob("*.csv"))
+    for name in rebuilt:
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_build_refuses_a_missing_reference_folder(tmp_path, capsys):
+    build = _build_module()
+    assert build.main([str(tmp_path / "absent"), "--out", str(tmp_path)]) == 2
+    assert "reference data not found" in capsys.readouterr().err
+
+
+def test_pyproject_lists_every_subpackage():
+    tomllib = pytest.importorskip("tomllib")
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = {
+        ".".join(p.relative_to(REPO).parts)
+        for p in (REPO / "diffusion").rglob("*")
+        if p.is_dir() and p.name != "__pycache__" and any(p.glob("*.py"))
+    } | {"diffusion"}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+    assert config["package-dir"]["diffusion._tables"] == "data"
+    assert set(config["package-data"]["diffusion._tables"]) >= {"*.csv", "*.md"}
