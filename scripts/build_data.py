@@ -617,6 +617,32 @@ def build_lottery(src: Path) -> pd.DataFrame:
     return lot.sort_values(["year", "state"], kind="mergesort").reset_index(drop=True)
 
 
+# Belem do Para Convention (Inter-American Convention on the Prevention, Punishment and
+# Eradication of Violence against Women, OAS treaty A-61, adopted 9 June 1994): year in
+# which each party deposited its instrument of ratification or accession with the OAS
+# General Secretariat (the depositary), as listed in the OAS Department of International
+# Law's table "Signatories and ratifications, A-61" (facts compiled by hand; see
+# data/belem_do_para.md for the caveats).
+BELEM_DO_PARA = {
+    "ATG": 1998, "ARG": 1996, "BHS": 1995, "BRB": 1995, "BLZ": 1996, "BOL": 1994,
+    "BRA": 1995, "CHL": 1996, "COL": 1996, "CRI": 1995, "DMA": 1995, "DOM": 1996,
+    "ECU": 1995, "SLV": 1995, "GRD": 2001, "GTM": 1995, "GUY": 1996, "HTI": 1997,
+    "HND": 1995, "JAM": 2005, "MEX": 1998, "NIC": 1995, "PAN": 1995, "PRY": 1995,
+    "PER": 1996, "KNA": 1995, "LCA": 1995, "VCT": 1996, "SUR": 2002, "TTO": 1996,
+    "URY": 1996, "VEN": 1995,
+}
+
+
+def build_belem_do_para(regions: pd.DataFrame) -> pd.DataFrame:
+    codes = regions.dropna(subset=["iso3", "cown"]).drop_duplicates("iso3")
+    codes = codes.set_index("iso3")[["cown", "country"]]
+    rows = [{"iso3": iso, "cown": int(codes.loc[iso, "cown"]), "country": codes.loc[iso, "country"],
+             "year": year} for iso, year in sorted(BELEM_DO_PARA.items())]
+    out = pd.DataFrame(rows)
+    check_unique(out, ["iso3"], "belem_do_para")
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 
 def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
@@ -635,6 +661,7 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "spid": spid,
         "spid_policies": spid_policies,
         "lottery": build_lottery(src),
+        "belem_do_para": build_belem_do_para(regions),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():

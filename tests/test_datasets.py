@@ -34,6 +34,7 @@ COLUMNS = {
     "load_lottery": ["state", "statenum", "year", "year_original", "adopt", "elect1",
                      "elect2", "income1", "fiscal", "party", "religion", "neighbor",
                      "nbrpercn"],
+    "load_belem_do_para": ["iso3", "cown", "country", "year"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -43,6 +44,7 @@ TABLES = {
     "vaw_laws": ds.load_vaw_laws, "spid": ds.load_spid,
     "spid_policies": ds.load_spid_policies, "lottery": ds.load_lottery,
     "state_system": lambda: ds.load_state_system(system="cow"),
+    "belem_do_para": ds.load_belem_do_para,
 }
 
 
@@ -334,3 +336,12 @@ def test_pyproject_lists_every_subpackage():
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert config["package-dir"]["diffusion._tables"] == "data"
     assert set(config["package-data"]["diffusion._tables"]) >= {"*.csv", "*.md"}
+
+
+def test_belem_do_para_parties():
+    bel = ds.load_belem_do_para()
+    assert len(bel) == 32 and bel["iso3"].is_unique
+    assert bel["year"].between(1994, 2005).all()
+    assert not bel["iso3"].isin(["USA", "CAN", "CUB"]).any()  # not parties
+    regions = ds.load_regions()
+    assert bel["cown"].isin(regions["cown"]).all()

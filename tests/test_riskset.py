@@ -353,3 +353,15 @@ def test_event_outside_membership_censor_option():
     assert len(notes) == 1 and notes[0].count == 1 and "'A' in 1905" in notes[0].message
     with pytest.raises(SpecificationError, match="unknown outside"):
         RiskSet.from_events(events, unit="c", time="y", membership=spells, outside="drop")
+
+
+def test_assign_adds_derived_columns_without_mutating():
+    events = pd.DataFrame({"c": ["A"], "y": [1902]})
+    rs = RiskSet.from_events(events, unit="c", time="y", units=["A", "B"], start=1900, end=1903)
+    rs2 = rs.assign(late=lambda f: (f["y"] >= 1902).astype(float), one=np.ones(rs.n_obs))
+    assert "late" not in rs.frame.columns
+    assert rs2.frame["late"].tolist() == [0, 0, 1, 0, 0, 1, 1]
+    with pytest.raises(SpecificationError, match="already exists"):
+        rs2.assign(late=np.zeros(rs.n_obs))
+    with pytest.raises(SpecificationError, match="one value per row"):
+        rs.assign(bad=np.zeros(3))

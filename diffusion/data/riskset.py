@@ -586,6 +586,31 @@ class RiskSet:
         named = tuple(Note(n.kind, n.count, f"exposure {show(name)}: {n.message}") for n in notes)
         return replace(self, _frame=frame, notes=self.notes + named, added=self.added + (name,))
 
+    def assign(self, **columns: Any) -> RiskSet:
+        """Add derived columns, like :meth:`pandas.DataFrame.assign`.
+
+        Each value is a callable taking a copy of :attr:`frame` (e.g.
+        ``post1930=lambda f: (f["year"] >= 1930).astype(float)``) or an array with
+        one value per row. Existing columns cannot be overwritten.
+
+        Examples
+        --------
+        >>> rs2 = rs.assign(post1930=lambda f: (f["year"] >= 1930).astype(float))  # doctest: +SKIP
+        """
+        frame = self._frame.copy()
+        for name, value in columns.items():
+            if name in frame.columns:
+                raise SpecificationError(f"column {show(name)} already exists in the risk set.")
+            values = value(frame.copy()) if callable(value) else value
+            values = np.asarray(values)
+            if values.shape != (len(frame),):
+                raise SpecificationError(
+                    f"column {show(name)} must have one value per row ({len(frame)}), got "
+                    f"shape {values.shape}."
+                )
+            frame[name] = values
+        return replace(self, _frame=frame, added=self.added + tuple(columns))
+
     def entry_times(self) -> pd.Series:
         """First period at risk of each row's unit (of its spell when ``repeated``)."""
         keys = [self.unit, "spell"] if self.repeated else [self.unit]

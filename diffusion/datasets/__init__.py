@@ -15,6 +15,8 @@ load_regions
     Codes and regional classifications (COW, World Bank, UN M49, continent).
 load_treaty_ratifications
     Ratification years of 18 UN human-rights treaties (long form).
+load_belem_do_para
+    Ratification years of the Belém do Pará Convention (OAS, 1994).
 load_covariates
     Country-years: GDP, population, V-Dem, Polity, BMR, IGO and INGO proxies, KOF.
 load_vaw_laws
@@ -34,11 +36,12 @@ from diffusion.datasets.regions import load_regions
 from diffusion.datasets.spid import load_spid, load_spid_policies
 from diffusion.datasets.state_system import load_state_system
 from diffusion.datasets.suffrage import load_suffrage
-from diffusion.datasets.treaties import TREATIES, load_treaty_ratifications
+from diffusion.datasets.treaties import TREATIES, load_belem_do_para, load_treaty_ratifications
 from diffusion.datasets.vaw import load_vaw_laws
 
 __all__ = [
     "TREATIES",
+    "load_belem_do_para",
     "load_covariates",
     "load_lottery",
     "load_regions",

@@ -6,7 +6,7 @@ import pandas as pd
 
 from diffusion.datasets._files import read_table
 
-__all__ = ["TREATIES", "load_treaty_ratifications"]
+__all__ = ["TREATIES", "load_treaty_ratifications", "load_belem_do_para"]
 
 #: Short codes of the 18 treaties, in the order of the table.
 TREATIES = (
@@ -84,3 +84,36 @@ def load_treaty_ratifications() -> pd.DataFrame:
     1981
     """
     return read_table("treaties", _DTYPES)
+
+
+def load_belem_do_para() -> pd.DataFrame:
+    """Year each state ratified the Belém do Pará Convention (OAS, 1994).
+
+    The Inter-American Convention on the Prevention, Punishment and Eradication of
+    Violence against Women (OAS Treaty A-61, adopted 9 June 1994, in force 5 March
+    1995). Unit: state party (32 rows); non-parties (Canada, the United States,
+    Cuba) are absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3`` (str), ``cown`` (int), ``country`` (str), ``year`` (int): year the
+        instrument of ratification or accession was deposited with the OAS General
+        Secretariat.
+
+    Notes
+    -----
+    Source: OAS Department of International Law, "Signatories and ratifications,
+    A-61" (public status table); years compiled by hand (facts only). Known issue:
+    not re-checked automatically against the OAS site; see ``data/belem_do_para.md``.
+    Used by the Hawkins & Humes (2002) replication (``python -m diffusion replicate
+    domestic_violence``).
+
+    Examples
+    --------
+    >>> from diffusion.datasets import load_belem_do_para
+    >>> int(load_belem_do_para().set_index("iso3").loc["BRA", "year"])
+    1995
+    """
+    return read_table("belem_do_para", {"iso3": "object", "cown": "int64",
+                                        "country": "object", "year": "int64"})

@@ -51,6 +51,10 @@ class Design:
     frame: pd.DataFrame  # the estimation rows of the risk set
     notes: tuple[Note, ...]
     n_time_terms: int
+    #: formulaic ModelSpec of a formula specification (term -> columns, categorical
+    #: levels), to encode new data (profiles) exactly as the estimation rows; None
+    #: for column-name specifications
+    model_spec: object = None
 
 
 def formula_spec(formula: str, risk_set: RiskSet) -> Spec:
@@ -120,8 +124,14 @@ def build_design(
     spec: Spec,
     time: TimeTerm | None,
     extra_columns: Sequence[str] = (),
+    *,
+    check_collinear: bool = True,
 ) -> Design:
-    """Estimation sample for ``spec`` (and ``extra_columns``, e.g. the cluster)."""
+    """Estimation sample for ``spec`` (and ``extra_columns``, e.g. the cluster).
+
+    ``check_collinear=False`` leaves the collinearity check to the caller (the Cox
+    model checks the stronger condition of collinearity within risk sets).
+    """
     frame = risk_set._frame
     notes: list[Note] = list(risk_set.notes)
     used = list(dict.fromkeys([*spec.variables, *extra_columns]))
@@ -142,8 +152,10 @@ def build_design(
     rows = np.flatnonzero(~drop)
     sample = frame.iloc[rows]
 
+    model_spec = None
     if spec.rhs is not None:
         mm = spec.rhs.get_model_matrix(sample, na_action="ignore")
+        model_spec = getattr(mm, "model_spec", None)
         X = pd.DataFrame(np.asarray(mm, dtype=np.float64), columns=list(mm.columns))
     else:
         cols = {"Intercept": np.ones(len(sample))} if spec.intercept else {}
@@ -183,8 +195,9 @@ def build_design(
         raise SpecificationError("the model has no terms: add an intercept, covariates or a time term.")
     names = tuple(X.columns)
     Xa = X.to_numpy(dtype=np.float64)
-    check_collinearity(Xa, names)
-    return Design(y, Xa, names, rows, sample, tuple(notes), n_time)
+    if check_collinear:
+        check_collinearity(Xa, names)
+    return Design(y, Xa, names, rows, sample, tuple(notes), n_time, model_spec)
 
 
 def _clock(risk_set: RiskSet, sample: pd.DataFrame, scale: str) -> np.ndarray:

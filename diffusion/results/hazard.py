@@ -62,6 +62,9 @@ class HazardResults:
     n_iter : int
     estimation_rows : numpy.ndarray
         Positions (in the risk set's ``frame``) of the rows used.
+    n_bic : int or None
+        Sample size in the BIC penalty when it is not ``n_obs``: Cox models use the
+        number of events, as R's ``BIC`` for ``coxph`` (``nobs.coxph``).
     """
 
     model: str
@@ -86,6 +89,7 @@ class HazardResults:
     estimation_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64),
                                         repr=False)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    n_bic: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_params", _frozen(self._params))
@@ -143,8 +147,40 @@ class HazardResults:
 
     @property
     def bic(self) -> float:
-        """Bayesian information criterion ``-2 loglik + K log(n_obs)`` (as R's ``BIC``)."""
-        return -2.0 * self.loglik + self.n_params * float(np.log(self.n_obs))
+        """Bayesian information criterion ``-2 loglik + K log(n)`` (as R's ``BIC``).
+
+        ``n`` is ``n_obs``, or ``n_bic`` when set (the number of events for Cox models).
+        """
+        n = self.n_bic if self.n_bic is not None else self.n_obs
+        return -2.0 * self.loglik + self.n_params * float(np.log(n))
+
+    def hazard_ratios(self, level: float = 0.95) -> pd.DataFrame:
+        """Hazard ratios ``exp(params)`` with Wald intervals ``exp(conf_int(level))``.
+
+        Defined for proportional-hazards models: Cox, piecewise-exponential and
+        Weibull models, and the discrete-time cloglog model (grouped-time
+        proportional hazards, Prentice & Gloeckler 1978). Only covariates are listed:
+        not the intercept, time terms or the Weibull shape. For logit and probit models
+        ``exp(coef)`` is an odds ratio or has no such meaning, and this is refused.
+        """
+        link = self.extra.get("link")
+        if not (self.extra.get("proportional_hazards") or link == "cloglog"):
+            what = ("an odds ratio, not a hazard ratio" if link == "logit"
+                    else "not a hazard ratio")
+            raise SpecificationError(
+                f"exp(coef) of a {self.model} model is {what}; hazard ratios exist for Cox, "
+                f"piecewise-exponential, Weibull and cloglog models."
+            )
+        ci = self.conf_int(level)
+        out = pd.DataFrame({"hazard_ratio": np.exp(self._params),
+                            "lower": np.exp(ci["lower"].to_numpy()),
+                            "upper": np.exp(ci["upper"].to_numpy())},
+                           index=list(self.terms))
+        # parametric models: only the covariates (not the baseline parameters)
+        keep = self.extra.get("hazard_ratio_terms")
+        if keep is None and link == "cloglog":
+            keep = [t for t in self.terms if t != "Intercept"]
+        return out.loc[list(keep)] if keep is not None else out
 
     def summary(self, *, level: float = 0.95):
         """A :class:`~diffusion.results.summary.Summary` with text/Markdown/LaTeX/HTML renderers."""

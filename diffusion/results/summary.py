@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Summary"]
@@ -34,8 +35,12 @@ class Summary:
     def from_results(cls, res, *, level: float = 0.95) -> Summary:
         ci = res.conf_int(level)
         pct = f"{100 * level:g}%"
+        columns = {"coef": res.params}
+        if res.extra.get("proportional_hazards"):
+            # as R's print.coxph: the hazard ratio beside the coefficient
+            columns["exp(coef)"] = np.exp(res.params)
         table = pd.DataFrame({
-            "coef": res.params,
+            **columns,
             "std err": res.std_errors,
             "z": res.z_stats,
             "P>|z|": res.p_values,
