@@ -42,6 +42,21 @@ R_SCRIPT = REF / "cox.R"
 LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
            / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
+
+def _lottery_frame() -> pd.DataFrame:
+    """The lottery panel as the R script reads it (year coded 64-86).
+
+    From ../shared when present (the file R reads); otherwise from the bundled copy,
+    which tests/test_datasets.py checks against that file.
+    """
+    if LOTTERY.exists():
+        return pd.read_csv(LOTTERY, sep="\t")
+    from diffusion.datasets import load_lottery
+
+    lot = load_lottery()
+    lot["year"] = lot["year_original"]
+    return lot.drop(columns="year_original").astype({"party": "float64"})
+
 RTOL_PARAMS = 1e-6
 RTOL_SE = 1e-5
 RTOL_LOGLIK = 1e-8
@@ -65,9 +80,7 @@ _RISK_SETS: dict[str, RiskSet] = {}
 def risk_set(panel: str) -> RiskSet:
     if panel not in _RISK_SETS:
         if panel == "cox_lottery":
-            if not LOTTERY.exists():
-                pytest.skip(f"{LOTTERY} is absent")
-            lot = pd.read_csv(LOTTERY, sep="\t")
+            lot = _lottery_frame()
             _RISK_SETS[panel] = RiskSet.from_panel(lot, unit="state", time="year",
                                                    event="adopt")
         else:

@@ -28,6 +28,21 @@ INPUTS, OUTPUTS = REF / "inputs", REF / "outputs"
 R_SCRIPT = REF / "cox_parametric.R"
 LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
            / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
+
+
+def _lottery_frame() -> pd.DataFrame:
+    """The lottery panel as the R script reads it (year coded 64-86).
+
+    From ../shared when present (the file R reads); otherwise from the bundled copy,
+    which tests/test_datasets.py checks against that file.
+    """
+    if LOTTERY.exists():
+        return pd.read_csv(LOTTERY, sep="\t")
+    from diffusion.datasets import load_lottery
+
+    lot = load_lottery()
+    lot["year"] = lot["year_original"]
+    return lot.drop(columns="year_original").astype({"party": "float64"})
 RTOL_PARAMS, RTOL_SE, RTOL_LOGLIK = 1e-6, 1e-5, 1e-8
 
 
@@ -49,9 +64,7 @@ def sim_rs() -> RiskSet:
 
 @pytest.fixture(scope="module")
 def lottery_rs() -> RiskSet:
-    if not LOTTERY.exists():
-        pytest.skip(f"{LOTTERY} is absent")
-    lot = pd.read_csv(LOTTERY, sep="\t")
+    lot = _lottery_frame()
     return RiskSet.from_panel(lot, unit="state", time="year", event="adopt")
 
 
