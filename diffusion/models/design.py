@@ -150,7 +150,8 @@ def build_design(
             f"(listwise) in {', '.join(f'{show(c)}: {n}' for c, n in per.items())}.",
         ))
     rows = np.flatnonzero(~drop)
-    sample = frame.iloc[rows]
+    # no copy when nothing is dropped (the frame is never written to downstream)
+    sample = frame.iloc[rows] if drop.any() else frame
 
     model_spec = None
     if spec.rhs is not None:
