@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,27 +34,10 @@ import pytest
 
 from diffusion import CoxHazard, RiskSet
 
-REF = Path(__file__).resolve().parent / "reference"
-INPUTS = REF / "inputs"
-OUTPUTS = REF / "outputs"
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
+
 R_SCRIPT = REF / "cox.R"
-LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
-           / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
-
-def _lottery_frame() -> pd.DataFrame:
-    """The lottery panel as the R script reads it (year coded 64-86).
-
-    From ../shared when present (the file R reads); otherwise from the bundled copy,
-    which tests/test_datasets.py checks against that file.
-    """
-    if LOTTERY.exists():
-        return pd.read_csv(LOTTERY, sep="\t")
-    from diffusion.datasets import load_lottery
-
-    lot = load_lottery()
-    lot["year"] = lot["year_original"]
-    return lot.drop(columns="year_original").astype({"party": "float64"})
 
 RTOL_PARAMS = 1e-6
 RTOL_SE = 1e-5
@@ -80,7 +62,7 @@ _RISK_SETS: dict[str, RiskSet] = {}
 def risk_set(panel: str) -> RiskSet:
     if panel not in _RISK_SETS:
         if panel == "cox_lottery":
-            lot = _lottery_frame()
+            lot = lottery_frame()
             _RISK_SETS[panel] = RiskSet.from_panel(lot, unit="state", time="year",
                                                    event="adopt")
         else:

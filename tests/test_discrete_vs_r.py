@@ -38,7 +38,6 @@ import json
 import math
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,27 +47,10 @@ from diffusion import DiscreteTimeHazard, RiskSet
 from diffusion import time_terms as tt
 from diffusion.models.time_terms import natural_spline_basis
 
-REF = Path(__file__).resolve().parent / "reference"
-INPUTS = REF / "inputs"
-OUTPUTS = REF / "outputs"
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
+
 R_SCRIPT = REF / "discrete_time.R"
-LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
-           / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
-
-def _lottery_frame() -> pd.DataFrame:
-    """The lottery panel as the R script reads it (year coded 64-86).
-
-    From ../shared when present (the file R reads); otherwise from the bundled copy,
-    which tests/test_datasets.py checks against that file.
-    """
-    if LOTTERY.exists():
-        return pd.read_csv(LOTTERY, sep="\t")
-    from diffusion.datasets import load_lottery
-
-    lot = load_lottery()
-    lot["year"] = lot["year_original"]
-    return lot.drop(columns="year_original").astype({"party": "float64"})
 
 RTOL_PARAMS = 1e-6
 RTOL_SE = 1e-5
@@ -112,7 +94,7 @@ def _id(values: tuple) -> str:
 @functools.cache
 def risk_set(panel: str) -> RiskSet:
     if panel == "lottery":
-        frame = _lottery_frame()
+        frame = lottery_frame()
         return RiskSet.from_panel(frame, unit="state", time="year", event="adopt")
     # round_trip: read the 17-digit numbers back to exactly the doubles R reads
     frame = pd.read_csv(INPUTS / f"{panel}.csv", float_precision="round_trip")

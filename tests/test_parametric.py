@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,26 +22,10 @@ from diffusion import PiecewiseExponentialHazard, RiskSet, WeibullHazard
 from diffusion.errors import SeparationError, SpecificationError
 from diffusion.models._engines.parametric import weibull_terms
 
-REF = Path(__file__).resolve().parent / "reference"
-INPUTS, OUTPUTS = REF / "inputs", REF / "outputs"
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
+
 R_SCRIPT = REF / "cox_parametric.R"
-LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
-           / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
-
-def _lottery_frame() -> pd.DataFrame:
-    """The lottery panel as the R script reads it (year coded 64-86).
-
-    From ../shared when present (the file R reads); otherwise from the bundled copy,
-    which tests/test_datasets.py checks against that file.
-    """
-    if LOTTERY.exists():
-        return pd.read_csv(LOTTERY, sep="\t")
-    from diffusion.datasets import load_lottery
-
-    lot = load_lottery()
-    lot["year"] = lot["year_original"]
-    return lot.drop(columns="year_original").astype({"party": "float64"})
 RTOL_PARAMS, RTOL_SE, RTOL_LOGLIK = 1e-6, 1e-5, 1e-8
 
 
@@ -64,7 +47,7 @@ def sim_rs() -> RiskSet:
 
 @pytest.fixture(scope="module")
 def lottery_rs() -> RiskSet:
-    lot = _lottery_frame()
+    lot = lottery_frame()
     return RiskSet.from_panel(lot, unit="state", time="year", event="adopt")
 
 

@@ -32,7 +32,8 @@ import pandas as pd
 
 from diffusion.errors import EstimationError
 
-__all__ = ["sandwich_covariance", "COV_TYPES", "SMALL_SAMPLE", "CovType", "SmallSample"]
+__all__ = ["sandwich_covariance", "score_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
+           "SmallSample"]
 
 CovType = Literal["cluster", "classic", "robust"]
 SmallSample = Literal["r", "stata", "none"]
@@ -48,6 +49,29 @@ def _inverse(info: np.ndarray) -> np.ndarray:
             "the information matrix is singular; some terms are not identified."
         ) from exc
     return (inv + inv.T) / 2
+
+
+def score_meat(
+    scores: np.ndarray, *, cov_type: str, clusters: np.ndarray | None = None
+) -> tuple[np.ndarray, int]:
+    """The meat ``sum_g S_g S_g'`` of a sandwich and the number of clusters ``G``.
+
+    ``scores`` holds one score vector per row, ``(N, K)``. For ``"robust"`` every row
+    is its own cluster (``G = N``); for ``"cluster"`` the rows' scores are summed
+    within each label of ``clusters`` first.
+    """
+    n, k = scores.shape
+    if cov_type == "robust":
+        return scores.T @ scores, n
+    codes, uniques = pd.factorize(pd.Series(clusters), sort=False)
+    g = len(uniques)
+    if g < 2:
+        raise EstimationError(
+            f"cluster-robust standard errors need at least 2 clusters; found {g}."
+        )
+    summed = np.column_stack([np.bincount(codes, scores[:, j], minlength=g) for j in range(k)])
+    summed = summed.reshape(g, k)
+    return summed.T @ summed, g
 
 
 def sandwich_covariance(
@@ -83,20 +107,7 @@ def sandwich_covariance(
     bread = _inverse(X.T @ (X * weight[:, None]))
     if cov_type == "classic":
         return bread, None
-    scores = X * score[:, None]
-    if cov_type == "robust":
-        g = n
-        meat = scores.T @ scores
-    else:
-        codes, uniques = pd.factorize(pd.Series(clusters), sort=False)
-        g = len(uniques)
-        if g < 2:
-            raise EstimationError(
-                f"cluster-robust standard errors need at least 2 clusters; found {g}."
-            )
-        summed = np.zeros((g, k))
-        np.add.at(summed, codes, scores)
-        meat = summed.T @ summed
+    meat, g = score_meat(X * score[:, None], cov_type=cov_type, clusters=clusters)
     if small_sample == "r":
         factor = g / (g - 1) * (n - 1) / (n - k)
     elif small_sample == "stata":

@@ -31,9 +31,8 @@ Grambsch 2000, sec. 3.7); clustering by unit guards against misspecification
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from diffusion.errors import EstimationError
+from diffusion.inference.covariance import score_meat
 
 __all__ = ["score_covariance"]
 
@@ -67,20 +66,7 @@ def score_covariance(
     if cov_type == "classic":
         return (V + V.T) / 2, None
     assert residuals is not None  # internal contract, not user input
-    n, k = residuals.shape
-    if cov_type == "robust":
-        g = n
-        meat = residuals.T @ residuals
-    else:
-        codes, uniques = pd.factorize(pd.Series(clusters), sort=False)
-        g = len(uniques)
-        if g < 2:
-            raise EstimationError(
-                f"cluster-robust standard errors need at least 2 clusters; found {g}."
-            )
-        summed = np.column_stack([np.bincount(codes, residuals[:, j], minlength=g)
-                                  for j in range(k)]).reshape(g, k)
-        meat = summed.T @ summed
+    meat, g = score_meat(residuals, cov_type=cov_type, clusters=clusters)
     factor = g / (g - 1) if small_sample == "stata" else 1.0
     cov = factor * V @ meat @ V
     return (cov + cov.T) / 2, (g if cov_type == "cluster" else None)

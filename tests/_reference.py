@@ -1,0 +1,33 @@
+"""Shared paths and inputs of the tests that compare with stored R output.
+
+``tests/`` is on ``sys.path`` under pytest's default import mode, so test modules
+import this as ``from _reference import ...``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+REF = Path(__file__).resolve().parent / "reference"
+INPUTS = REF / "inputs"
+OUTPUTS = REF / "outputs"
+#: the file the R scripts read (absent where ../shared is not laid out)
+LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
+           / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
+
+
+def lottery_frame() -> pd.DataFrame:
+    """The lottery panel as the R scripts read it (year coded 64-86).
+
+    From ../shared when present (the file R reads); otherwise from the bundled copy,
+    which tests/test_datasets.py checks against that file.
+    """
+    if LOTTERY.exists():
+        return pd.read_csv(LOTTERY, sep="\t")
+    from diffusion.datasets import load_lottery
+
+    lot = load_lottery()
+    lot["year"] = lot["year_original"]
+    return lot.drop(columns="year_original").astype({"party": "float64"})
