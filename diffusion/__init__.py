@@ -8,6 +8,12 @@ exposure
     Regional, world and network exposure measures.
 DiscreteTimeHazard
     Discrete-time logit / probit / cloglog hazard models with time dependence.
+FirthHazard, FrailtyHazard
+    The same models fitted by bias reduction (rare events, separation; R ``brglm2``)
+    and with a normal random intercept per unit (R ``lme4::glmer``).
+effects
+    Average marginal effects, predicted annual adoption probabilities and first
+    differences, with delta-method standard errors.
 CoxHazard
     Cox models with time-varying covariates, late entry, strata and Efron, Breslow or
     exact ties, on the calendar or duration clock.
@@ -16,7 +22,26 @@ PiecewiseExponentialHazard, WeibullHazard
 DiffusionError
     Root of every error raised on purpose (subclasses in :mod:`diffusion.errors`).
 simulate
-    Data-generating processes with explicit seeds.
+    Data-generating processes with explicit seeds; designs on real structures
+    (``simulate.from_structure``), Monte Carlo power (``simulate.power``).
+permutation_test, PermutationResult
+    Permutation and placebo inference for exposure terms (adoptions shuffled within
+    years, or the network rewired keeping degrees).
+compare
+    Likelihood-ratio tests of nested models, AIC and BIC, on a common sample
+    (``result.wald_test(...)`` tests groups of terms with the result's covariance).
+topdown_test
+    Top-down (world) against bottom-up (regional) diffusion: nested tests, information
+    criteria and rolling-origin accuracy in one call.
+period_interactions, break_search, BreakSearchWarning
+    When did an effect change: period-specific effects and a break-year search.
+report, regression_table
+    Presentation: multi-model regression tables (text, Markdown, LaTeX, HTML) and plots
+    (cumulative adoption, Kaplan-Meier, exposure by year, coefficients, baseline
+    hazard, predicted adoption).
+countries, harmonize
+    Country names and codes: ``harmonize(table, "country", to="cown")`` adds ISO3, COW
+    or G&W codes (historical states included) and reports what it could not match.
 """
 
 from diffusion import exposure, simulate
@@ -26,17 +51,31 @@ from diffusion import time_terms
 from diffusion.models import (
     CoxHazard,
     DiscreteTimeHazard,
+    FirthHazard,
     FitControl,
+    FrailtyHazard,
     PiecewiseExponentialHazard,
     WeibullHazard,
 )
 from diffusion.results import HazardResults
+from diffusion import effects
+from diffusion.inference.compare import compare
+from diffusion.inference.permutation import PermutationResult, permutation_test
+from diffusion.models.breaks import BreakSearchWarning, break_search, period_interactions
+from diffusion.topdown import topdown_test
+from diffusion import report
+from diffusion.report import regression_table
+from diffusion import countries
+from diffusion.countries import harmonize
 
 __version__ = "0.1.0"
 
 __all__ = [
     "RiskSet",
     "DiscreteTimeHazard",
+    "FirthHazard",
+    "FrailtyHazard",
+    "effects",
     "CoxHazard",
     "PiecewiseExponentialHazard",
     "WeibullHazard",
@@ -46,5 +85,16 @@ __all__ = [
     "simulate",
     "time_terms",
     "FitControl",
+    "compare",
+    "permutation_test",
+    "PermutationResult",
+    "topdown_test",
+    "period_interactions",
+    "break_search",
+    "BreakSearchWarning",
+    "report",
+    "regression_table",
+    "countries",
+    "harmonize",
     "__version__",
 ]

@@ -1,4 +1,10 @@
-"""Command line: ``python -m diffusion replicate NAME`` and ``python -m diffusion demo``.
+"""Command line: ``python -m diffusion fit``, ``replicate NAME``, ``treaty FILE``, ``demo``.
+
+``fit`` fits a hazard model to the user's own CSV files -- adoption events,
+membership spells, and optionally groups (regions), covariates and an edge list --
+with regional, world and network exposure, and prints (and optionally writes as
+JSON, a Markdown table and a coefficient plot) the estimates. It is a front end on
+the Python API (see :mod:`diffusion._cli_fit`): the estimates are the API's.
 
 ``replicate`` runs a replication on the bundled data (see
 :mod:`diffusion.replications`), prints the published claims beside our estimates
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from diffusion.errors import DiffusionError
@@ -108,12 +115,175 @@ def _emit(rep, args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit(args: argparse.Namespace) -> int:
+    from diffusion import _cli_fit as cf
+
+    inputs = cf.load_inputs(events=args.events, membership=args.membership, groups=args.groups,
+                            covariates=args.covariates, edges=args.edges,
+                            exposures=args.exposure or (), unit=args.unit, time=args.time_col,
+                            lag=args.lag, sep=args.sep)
+    rs = cf.build_risk_set(inputs, start=args.start, end=args.end, lag=args.lag,
+                           outside=args.outside, show_progress=None)
+    formula = args.formula or cf.default_formula(inputs)
+    res = cf.fit_model(rs, formula=formula, model=args.model, time=args.time,
+                       cov_type=args.cov_type, cluster=args.cluster, ties=args.ties)
+    files = ", ".join(f"{k} {v}" for k, v in inputs.paths.items())
+    print(f"Files: {files}")
+    print(f"Units: column {inputs.unit!r}; time: column {inputs.time!r}; "
+          f"covariates lagged {args.lag} year(s)")
+    for spec in inputs.exposures:
+        print(f"Exposure: {spec.describe()}")
+    print(f"Risk set: {rs}")
+    print(f"Formula: {formula}\n")
+    print(res.summary())
+    if args.json:
+        out = cf.results_json(res, inputs, rs, formula)
+
+        def dump(path: str) -> None:
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump(out, fh, indent=2)
+        _write(args.json, dump)
+    if args.table:
+        text = _markdown_table(res)
+        _write(args.table, lambda path: _write_text(path, text + "\n"))
+    if args.plot:
+        from diffusion.report.plots import coefficient_plot
+
+        n_time = int(res.extra.get("n_time_terms", 0) or 0)
+        time_terms = tuple(res.terms[-n_time:]) if n_time else ()
+        fig = coefficient_plot([res], labels=[res.model], drop=("Intercept", *time_terms),
+                               title=f"{res.model}: {formula}")
+        _write(args.plot, lambda path: fig.savefig(path, dpi=120))
+    return 0
+
+
+def _markdown_table(res) -> str:
+    """The report's regression table when diffusion.report.tables exists, else the summary."""
+    import importlib.util
+
+    if importlib.util.find_spec("diffusion.report.tables") is not None:
+        from diffusion.report.tables import regression_table
+
+        return regression_table([res]).as_markdown()
+    return res.summary().as_markdown()
+
+
+def _write_text(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+_FIT_EPILOG = """\
+examples:
+  # CEDAW-style design: COW members, regional ratification share over 5 years,
+  # world share, lagged covariates, cloglog with a cubic in duration
+  python -m diffusion fit --events ratifications.csv --membership cow_members.csv \\
+      --groups regions.csv --covariates country_years.csv \\
+      --exposure regional_share:window=5 --exposure world_share \\
+      --formula "event ~ regional_share5 + world_share + polity2 + log_gdp" \\
+      --model cloglog --time cubic --json estimates.json --table table.md --plot coef.png
+
+  # a Cox model with network exposure through a weighted, non-normalised edge list
+  python -m diffusion fit --events E.csv --membership S.csv --edges trade.csv \\
+      --exposure network:weight=trade,normalize=false,name=trade_exposure --model cox
+
+files (CSV, comma-separated, header on line 1; errors name the file, line and column):
+  --events      one row per adoption: the unit and the year (e.g. cown,year)
+  --membership  one row per membership spell: unit, start, end (inclusive years;
+                end empty when still a member); units that never adopt come from here
+  --groups      unit and group columns (e.g. cown,region); also usable as C(region)
+  --covariates  unit, year and one column per covariate; joined lagged by --lag
+  --edges       source, target[, weight][, year]: source can influence target
+
+exposures (--exposure, repeatable; default column name in brackets):
+  regional_share:window=K  share of the other members of the unit's group that
+                           adopted in the K years to t-lag       [regional_shareK]
+  regional_count:window=K  their number                           [regional_countK]
+  regional_density         share of the group that adopted by t-lag [regional_density]
+  world_share, world_count share (number) of all members that adopted by t-lag
+  network                  (weighted) share of the unit's sources that adopted by
+                           t-lag; options weight=COL, normalize=false, source=COL,
+                           target=COL, time=COL                 [network]
+  every exposure takes lag=N and name=NAME; regional ones take group=COL when the
+  groups file has several group columns.
+
+The default formula is "event ~" every exposure and covariate. Exit status: 0 on
+success, 2 on bad files or options (one line on stderr).
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m diffusion",
         description="Event-history analysis of policy and norm diffusion.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            examples:
+              python -m diffusion fit --events E.csv --membership S.csv --groups G.csv \\
+                  --exposure regional_share:window=5 --exposure world_share --model cloglog
+              python -m diffusion replicate suffrage --plot suffrage.png
+              python -m diffusion treaty my_treaty.csv --start 1990 --json out.json
+              python -m diffusion demo --seed 1
+
+            Run "python -m diffusion COMMAND --help" for each command's options."""),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    fit = sub.add_parser(
+        "fit", help="fit a diffusion hazard model to your own CSV files",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the risk set from adoption events and membership spells, add "
+                    "lagged covariates and regional, world or network exposure, fit a "
+                    "discrete-time (cloglog, logit, probit) or Cox hazard model with "
+                    "clustered standard errors, and print the estimates.",
+        epilog=_FIT_EPILOG)
+    fin = fit.add_argument_group("input files")
+    fin.add_argument("--events", required=True, metavar="E.csv",
+                     help="adoption events: unit and year, one row per adopter")
+    fin.add_argument("--membership", required=True, metavar="S.csv",
+                     help="membership spells: unit, start, end")
+    fin.add_argument("--groups", metavar="G.csv", help="unit and group (region) columns")
+    fin.add_argument("--covariates", metavar="C.csv", help="unit-year covariates")
+    fin.add_argument("--edges", metavar="N.csv", help="edge list for network exposure")
+    fin.add_argument("--unit", metavar="NAME",
+                     help="unit column (default: the first column of the events file that "
+                          "the membership file also has)")
+    fin.add_argument("--time-col", metavar="NAME",
+                     help="year column of the events and covariates files (default: 'year', "
+                          "or the events file's only other column)")
+    fin.add_argument("--sep", default=",", metavar="CHAR",
+                     help="field separator of the CSV files (default ',')")
+    fsp = fit.add_argument_group("model")
+    fsp.add_argument("--exposure", action="append", metavar="SPEC",
+                     help="exposure measure, e.g. regional_share:window=5, world_share, "
+                          "network:weight=w,normalize=false (repeatable; see below)")
+    fsp.add_argument("--formula", metavar="F",
+                     help='model formula, e.g. "event ~ regional_share5 + world_share + gdp" '
+                          "(default: every exposure and covariate)")
+    fsp.add_argument("--model", default="cloglog", choices=("cloglog", "logit", "probit", "cox"),
+                     help="hazard model (default cloglog)")
+    fsp.add_argument("--time", default=None, choices=("cubic", "dummies", "spline", "none"),
+                     help="time dependence of discrete-time models: cubic in duration "
+                          "(default), year dummies, natural spline, or none")
+    fsp.add_argument("--ties", default="efron", choices=("efron", "breslow", "exact"),
+                     help="tie handling of the Cox model (default efron)")
+    fsp.add_argument("--cov-type", default="cluster", choices=("cluster", "robust", "classic"),
+                     help="standard errors (default cluster)")
+    fsp.add_argument("--cluster", metavar="COL",
+                     help="cluster column for --cov-type cluster (default: the unit)")
+    fsp.add_argument("--lag", type=int, default=1, metavar="N",
+                     help="years by which covariates and exposures are lagged (default 1)")
+    fsp.add_argument("--start", type=int, metavar="YEAR",
+                     help="first year at risk (default: first membership year)")
+    fsp.add_argument("--end", type=int, metavar="YEAR",
+                     help="last year at risk (default: last membership year)")
+    fsp.add_argument("--outside", default="error", choices=("error", "censor"),
+                     help="an event in a year the unit was not a member: refuse it (default) "
+                          "or censor the unit when it left")
+    fout = fit.add_argument_group("output")
+    fout.add_argument("--json", metavar="OUT.json", help="write the estimates as JSON")
+    fout.add_argument("--table", metavar="OUT.md", help="write a Markdown results table")
+    fout.add_argument("--plot", metavar="OUT.png", help="write a coefficient plot (PNG, PDF)")
+    fit.set_defaults(func=_fit)
     from diffusion.replications import NAMES
 
     rep = sub.add_parser(
@@ -152,15 +322,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 success, 2 bad input or options).
+
+    argparse's own errors (unknown option, invalid choice) print usage and exit 2; here
+    they return 2 as well, so that ``main([...])`` can be called from Python.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or an argparse error (2)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
     try:
         return int(args.func(args))
     except DiffusionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # one line, whatever the message holds
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
 
 

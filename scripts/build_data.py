@@ -170,9 +170,13 @@ class Codes:
         gw = regions.dropna(subset=["iso3", "gwcode"])
         self.gw_iso = dict(zip(gw["gwcode"].astype(int), gw["iso3"]))
         self.iso_gw = {v: k for k, v in self.gw_iso.items()}
-        self.name_iso = dict(zip(regions["iso3"], regions["country"]))
-        self.name_cow = dict(zip(regions["cown"], regions["country"]))
-        self.name_gw = dict(zip(regions["gwcode"], regions["country"]))
+        # keys without missing codes: NaN keys would collide when pandas turns a dict
+        # into an index (an error under pandas 3)
+        def names(col: str) -> dict:
+            keyed = regions.dropna(subset=[col])
+            return dict(zip(keyed[col], keyed["country"]))
+
+        self.name_iso, self.name_cow, self.name_gw = names("iso3"), names("cown"), names("gwcode")
         self.cow_days = _membership_days(cow_states)
 
     def name(self, iso3, cown=None, gwcode=None) -> str:

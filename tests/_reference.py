@@ -18,6 +18,17 @@ LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
            / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
 
+def read_reference_csv(path: Path) -> pd.DataFrame:
+    """Read a fixture input so that its 17-digit numbers become exactly R's doubles.
+
+    pandas 2 needs ``float_precision="round_trip"`` for that; pandas 3 parses
+    round-trip exactly by default and deprecates the option.
+    """
+    if int(pd.__version__.split(".")[0]) < 3:
+        return pd.read_csv(path, float_precision="round_trip")
+    return pd.read_csv(path)
+
+
 def lottery_frame() -> pd.DataFrame:
     """The lottery panel as the R scripts read it (year coded 64-86).
 

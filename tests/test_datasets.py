@@ -77,7 +77,7 @@ def test_each_call_returns_a_fresh_frame(table):
     first = TABLES[table]()
     expected = TABLES[table]()
     first.iloc[:, 0] = None
-    first.drop(index=first.index[:3], inplace=True)
+    first = first.drop(index=first.index[:3])
     pd.testing.assert_frame_equal(TABLES[table](), expected)
 
 

@@ -47,7 +47,7 @@ from diffusion import DiscreteTimeHazard, RiskSet
 from diffusion import time_terms as tt
 from diffusion.models.time_terms import natural_spline_basis
 
-from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, read_reference_csv
 
 R_SCRIPT = REF / "discrete_time.R"
 
@@ -97,7 +97,7 @@ def risk_set(panel: str) -> RiskSet:
         frame = lottery_frame()
         return RiskSet.from_panel(frame, unit="state", time="year", event="adopt")
     # round_trip: read the 17-digit numbers back to exactly the doubles R reads
-    frame = pd.read_csv(INPUTS / f"{panel}.csv", float_precision="round_trip")
+    frame = read_reference_csv(INPUTS / f"{panel}.csv")
     return RiskSet.from_panel(frame, unit="unit", time="year", event="event")
 
 

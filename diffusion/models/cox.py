@@ -409,6 +409,10 @@ class CoxHazard:
                 "loglik_null": loglik_null,
                 "proportional_hazards": True,
                 "baseline": _baseline_table(self, s, fit.params, ev),
+                # what a refit on other rows needs (diffusion.compare)
+                "model": self,
+                "fit_options": {"cov_type": cov_type, "cluster": cluster,
+                                "small_sample": small_sample, "control": control},
             },
         )
 

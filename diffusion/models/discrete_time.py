@@ -197,7 +197,12 @@ class DiscreteTimeHazard:
             converged=fit.converged,
             n_iter=fit.n_iter,
             estimation_rows=design.rows,
-            extra={"link": self.link.name, "n_time_terms": design.n_time_terms},
+            extra={"link": self.link.name, "n_time_terms": design.n_time_terms,
+                   # what a refit on other rows needs (diffusion.compare)
+                   "model": self,
+                   "fit_options": {"cov_type": cov_type, "cluster": cluster,
+                                   "information": information, "small_sample": small_sample,
+                                   "control": control}},
         )
 
 

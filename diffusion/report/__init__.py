@@ -1,5 +1,47 @@
-"""Presentation, apart from estimation: plots (and multi-model tables)."""
+"""Presentation, apart from estimation: multi-model tables and plots.
 
-from diffusion.report.plots import coefficient_plot, cumulative_adoption, cumulative_adoption_table
+Tables
+------
+regression_table
+    One or several fitted models side by side; a :class:`RegressionTable` rendered as
+    text, Markdown, LaTeX or HTML.
 
-__all__ = ["cumulative_adoption", "cumulative_adoption_table", "coefficient_plot"]
+Plots (each returns a matplotlib Figure; ``*_table`` functions return the numbers)
+-----------------------------------------------------------------------------------
+cumulative_adoption, cumulative_adoption_table
+kaplan_meier, kaplan_meier_table
+exposure_over_time, exposure_over_time_table
+coefficient_plot
+baseline_hazard, baseline_hazard_table
+predicted_adoption, predicted_adoption_table
+"""
+
+from diffusion.report.curves import exposure_over_time_table, kaplan_meier_table
+from diffusion.report.plots import (
+    baseline_hazard,
+    baseline_hazard_table,
+    coefficient_plot,
+    cumulative_adoption,
+    cumulative_adoption_table,
+    exposure_over_time,
+    kaplan_meier,
+    predicted_adoption,
+    predicted_adoption_table,
+)
+from diffusion.report.tables import RegressionTable, regression_table
+
+__all__ = [
+    "RegressionTable",
+    "baseline_hazard",
+    "baseline_hazard_table",
+    "coefficient_plot",
+    "cumulative_adoption",
+    "cumulative_adoption_table",
+    "exposure_over_time",
+    "exposure_over_time_table",
+    "kaplan_meier",
+    "kaplan_meier_table",
+    "predicted_adoption",
+    "predicted_adoption_table",
+    "regression_table",
+]

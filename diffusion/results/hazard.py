@@ -9,8 +9,9 @@ binomial models and Stata's ``logit``/``cloglog``; intervals are Wald intervals
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ from scipy import stats
 from diffusion._notes import Note
 from diffusion.data.checks import show
 from diffusion.errors import SpecificationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from diffusion.inference.tests import WaldTest
 
 __all__ = ["HazardResults"]
 
@@ -65,6 +69,11 @@ class HazardResults:
     n_bic : int or None
         Sample size in the BIC penalty when it is not ``n_obs``: Cox models use the
         number of events, as R's ``BIC`` for ``coxph`` (``nobs.coxph``).
+    extra : dict
+        Family-specific facts (``link``, ``ties``, ``clock``, ...). Discrete-time and
+        Cox fits also record ``extra["model"]`` (the model that produced the result)
+        and ``extra["fit_options"]`` (the ``fit`` arguments), so that
+        :func:`diffusion.compare` can refit them on a common sample.
     """
 
     model: str
@@ -181,6 +190,31 @@ class HazardResults:
         if keep is None and link == "cloglog":
             keep = [t for t in self.terms if t != "Intercept"]
         return out.loc[list(keep)] if keep is not None else out
+
+    def wald_test(self, hypothesis: str | Sequence[str]) -> WaldTest:
+        """Wald test of linear constraints, with this result's own covariance.
+
+        Parameters
+        ----------
+        hypothesis : str or sequence of str
+            Term names, all constrained to zero (``["regional", "world"]``), or a
+            string of comma-separated linear constraints over the terms
+            (``"regional = world"``, ``"regional + world = 0"``,
+            ``"regional = 0, world = 0"``). See :mod:`diffusion.inference.tests`.
+
+        Returns
+        -------
+        WaldTest
+            ``statistic`` ``(R b - q)' (R V R')^{-1} (R b - q)``, ``df``, ``p_value``
+            from chi-square(df); ``V`` is :attr:`cov` (classic, robust or cluster).
+        """
+        from diffusion.inference.tests import wald_test
+
+        if self.cov_type == "cluster":
+            covariance = f"cluster({self.cluster}), G={self.n_clusters}"
+        else:
+            covariance = self.cov_type
+        return wald_test(self.params, self.cov, hypothesis, covariance=covariance)
 
     def summary(self, *, level: float = 0.95):
         """A :class:`~diffusion.results.summary.Summary` with text/Markdown/LaTeX/HTML renderers."""
