@@ -365,3 +365,14 @@ def test_assign_adds_derived_columns_without_mutating():
         rs2.assign(late=np.zeros(rs.n_obs))
     with pytest.raises(SpecificationError, match="one value per row"):
         rs.assign(bad=np.zeros(3))
+
+
+def test_event_column_can_be_named_after_the_outcome():
+    events = pd.DataFrame({"c": ["A"], "y": [1901]})
+    rs = RiskSet.from_events(events, unit="c", time="y", units=["A", "B"], start=1900,
+                             end=1901, event="suffrage")
+    assert list(rs.frame.columns) == ["c", "y", "suffrage"]
+    assert rs.event == "suffrage" and rs.frame["suffrage"].tolist() == [0, 1, 0, 0]
+    with pytest.raises(SpecificationError, match="creates"):
+        RiskSet.from_events(events, unit="c", time="y", units=["A"], start=1900, end=1901,
+                            event="c")

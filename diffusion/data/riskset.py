@@ -144,6 +144,7 @@ class RiskSet:
         end: int | None = None,
         repeated: bool = False,
         outside: str = "error",
+        event: str = "event",
     ) -> RiskSet:
         """Build the risk set from adoption events and state-system membership.
 
@@ -172,6 +173,10 @@ class RiskSet:
             left the system, e.g. under occupation). ``"error"`` refuses it;
             ``"censor"`` keeps the unit's rows before the event with ``event = 0``
             (it is censored when it left) and no rows after, counted in the notes.
+        event : str, default "event"
+            Name of the 0/1 event column the risk set creates (name it after the
+            outcome, e.g. ``"suffrage"``, so that tables of several models say which
+            event each one explains).
 
         Returns
         -------
@@ -215,7 +220,9 @@ class RiskSet:
         outside = check_option(outside, ("error", "censor"), name="outside")
         if unit == time:
             raise SpecificationError("unit and time must name different columns.")
-        for created in ("event", "spell") if repeated else ("event",):
+        if not isinstance(event, str) or not event:
+            raise SpecificationError(f"event must be a non-empty column name, got {show(event)}.")
+        for created in (event, "spell") if repeated else (event,):
             if created in (unit, time):
                 raise SpecificationError(
                     f"{show(created)} is the name of a column the risk set creates; "
@@ -371,7 +378,7 @@ class RiskSet:
             # including those before the window).
             prior = _count_prior(ev, rows)
             frame = pd.DataFrame({unit: rows["u"].to_numpy(), time: rows["t"].to_numpy(),
-                                  "event": is_event.astype(np.int64),
+                                  event: is_event.astype(np.int64),
                                   "spell": (prior + 1).astype(np.int64)})
         else:
             ev_year = rows["u"].map(ev.set_index("u")["t"])
@@ -380,14 +387,14 @@ class RiskSet:
             keep_rows = ~excluded & (np.isnan(ev_year_arr) | (rows["t"].to_numpy() <= ev_year_arr))
             frame = pd.DataFrame({unit: rows["u"].to_numpy()[keep_rows],
                                   time: rows["t"].to_numpy()[keep_rows],
-                                  "event": is_event[keep_rows].astype(np.int64)})
+                                  event: is_event[keep_rows].astype(np.int64)})
         frame = frame.sort_values([unit, time], kind="mergesort").reset_index(drop=True)
         if not len(frame):
             raise DataError(
                 f"no unit is at risk inside the window {start}-{end}. Check the window "
                 f"and the membership spells."
             )
-        return cls(frame, unit, time, "event", int(start), int(end), bool(repeated),
+        return cls(frame, unit, time, event, int(start), int(end), bool(repeated),
                    history, tuple(notes))
 
     @classmethod
