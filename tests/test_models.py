@@ -266,3 +266,13 @@ def test_summary_renderers(rs):
     assert "<table>" in html
     assert "Notes:" in text  # the simulated world excludes units adopting before entry
 
+
+
+def test_cloglog_hazard_ratios_list_covariates_only(rs):
+    res = DiscreteTimeHazard.from_formula("x1 + regional", rs, link="cloglog",
+                                          time="cubic").fit()
+    hr = res.hazard_ratios()
+    assert list(hr.index) == ["x1", "regional"]
+    np.testing.assert_allclose(hr["hazard_ratio"], np.exp(res.params[["x1", "regional"]]))
+    with pytest.raises(SpecificationError, match="odds ratio"):
+        DiscreteTimeHazard.from_formula("x1", rs, link="logit").fit().hazard_ratios()

@@ -188,7 +188,10 @@ class HazardResults:
         # parametric models: only the covariates (not the baseline parameters)
         keep = self.extra.get("hazard_ratio_terms")
         if keep is None and link == "cloglog":
-            keep = [t for t in self.terms if t != "Intercept"]
+            # the time terms are the last n_time_terms columns of the design
+            n_time = int(self.extra.get("n_time_terms", 0))
+            covariates = self.terms[: len(self.terms) - n_time] if n_time else self.terms
+            keep = [t for t in covariates if t != "Intercept"]
         return out.loc[list(keep)] if keep is not None else out
 
     def wald_test(self, hypothesis: str | Sequence[str]) -> WaldTest:
