@@ -25,20 +25,17 @@ Conventions (R vs Stata vs Python)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
 
 from diffusion.data.checks import check_option, preview, show
-from diffusion.data.riskset import RiskSet
 from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.glm import FitControl, fit_binary_glm
-from diffusion.models.design import Design, Spec, build_design, columns_spec, formula_spec
-from diffusion.models.links import Link, get_link
-from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
+from diffusion.models.binary_spec import BinaryHazardSpec
+from diffusion.models.design import Design, build_design
+from diffusion.models.links import Link
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["DiscreteTimeHazard", "FitControl"]
@@ -46,8 +43,7 @@ __all__ = ["DiscreteTimeHazard", "FitControl"]
 INFORMATION = ("expected", "observed")
 
 
-@dataclass(frozen=True, eq=False)
-class DiscreteTimeHazard:
+class DiscreteTimeHazard(BinaryHazardSpec):
     """Discrete-time hazard model (logit, probit or cloglog) on a risk set.
 
     Parameters
@@ -72,47 +68,6 @@ class DiscreteTimeHazard:
     >>> res = model.fit()  # clustered by unit  # doctest: +SKIP
     >>> print(res.summary())  # doctest: +SKIP
     """
-
-    risk_set: RiskSet
-    spec: Spec
-    link: Link
-    time: TimeTerm | None
-
-    def __init__(
-        self,
-        risk_set: RiskSet,
-        *,
-        covariates: Sequence[str] = (),
-        link: str,
-        time: TimeSpec = None,
-        intercept: bool = True,
-    ) -> None:
-        _check_risk_set(risk_set)
-        object.__setattr__(self, "risk_set", risk_set)
-        object.__setattr__(self, "link", get_link(link))
-        object.__setattr__(self, "time", resolve_time(time))
-        object.__setattr__(self, "spec", columns_spec(covariates, risk_set, intercept))
-
-    @classmethod
-    def from_formula(
-        cls, formula: str, risk_set: RiskSet, *, link: str, time: TimeSpec = None
-    ) -> DiscreteTimeHazard:
-        """Specify the model with a formulaic formula.
-
-        ``formula`` may name the event on the left (``"event ~ x1 + x2"``) or give
-        only the right side (``"x1 + x2 + C(region)"``); ``0 +`` removes the intercept.
-        """
-        _check_risk_set(risk_set)
-        self = cls.__new__(cls)
-        object.__setattr__(self, "risk_set", risk_set)
-        object.__setattr__(self, "link", get_link(link))
-        object.__setattr__(self, "time", resolve_time(time))
-        object.__setattr__(self, "spec", formula_spec(formula, risk_set))
-        return self
-
-    def __repr__(self) -> str:
-        time = self.time.describe() if self.time else "none"
-        return f"DiscreteTimeHazard({show(self.spec.text)}, link={show(self.link.name)}, time={time})"
 
     # ----------------------------------------------------------------- fit
     def fit(
@@ -203,14 +158,6 @@ class DiscreteTimeHazard:
                    "fit_options": {"cov_type": cov_type, "cluster": cluster,
                                    "information": information, "small_sample": small_sample,
                                    "control": control}},
-        )
-
-
-def _check_risk_set(risk_set: object) -> None:
-    if not isinstance(risk_set, RiskSet):
-        raise SpecificationError(
-            f"risk_set must be a diffusion.RiskSet, got {type(risk_set).__name__}; build one "
-            f"with RiskSet.from_events or RiskSet.from_panel."
         )
 
 

@@ -50,35 +50,27 @@ Conventions (R vs Stata vs Python)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
 
 from diffusion._notes import Note
 from diffusion.data.checks import check_option, preview, show
-from diffusion.data.riskset import RiskSet
 from diffusion.errors import ConvergenceError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.firth import fit_firth
 from diffusion.models._engines.glm import FitControl
 from diffusion.models.design import (
     Design,
-    Spec,
     build_design,
-    columns_spec,
-    formula_spec,
 )
-from diffusion.models.links import Link, get_link
-from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
+from diffusion.models.binary_spec import BinaryHazardSpec
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["FirthHazard"]
 
 
-@dataclass(frozen=True, eq=False)
-class FirthHazard:
+class FirthHazard(BinaryHazardSpec):
     """Bias-reduced (Firth) discrete-time hazard model on a risk set.
 
     The specification is that of :class:`~diffusion.DiscreteTimeHazard`; only the
@@ -108,39 +100,6 @@ class FirthHazard:
     0.815
     """
 
-    risk_set: RiskSet
-    spec: Spec
-    link: Link
-    time: TimeTerm | None
-
-    def __init__(
-        self,
-        risk_set: RiskSet,
-        *,
-        covariates: Sequence[str] = (),
-        link: str,
-        time: TimeSpec = None,
-        intercept: bool = True,
-    ) -> None:
-        _check_risk_set(risk_set)
-        object.__setattr__(self, "risk_set", risk_set)
-        object.__setattr__(self, "link", get_link(link))
-        object.__setattr__(self, "time", resolve_time(time))
-        object.__setattr__(self, "spec", columns_spec(covariates, risk_set, intercept))
-
-    @classmethod
-    def from_formula(
-        cls, formula: str, risk_set: RiskSet, *, link: str, time: TimeSpec = None
-    ) -> FirthHazard:
-        """Specify the model with a formulaic formula (as ``DiscreteTimeHazard.from_formula``)."""
-        _check_risk_set(risk_set)
-        self = cls.__new__(cls)
-        object.__setattr__(self, "risk_set", risk_set)
-        object.__setattr__(self, "link", get_link(link))
-        object.__setattr__(self, "time", resolve_time(time))
-        object.__setattr__(self, "spec", formula_spec(formula, risk_set))
-        return self
-
     @classmethod
     def from_model(cls, model: object) -> FirthHazard:
         """The same specification as a :class:`~diffusion.DiscreteTimeHazard`, fitted by Firth."""
@@ -154,10 +113,6 @@ class FirthHazard:
         for name in ("risk_set", "link", "time", "spec"):
             object.__setattr__(self, name, getattr(model, name))
         return self
-
-    def __repr__(self) -> str:
-        time = self.time.describe() if self.time else "none"
-        return f"FirthHazard({show(self.spec.text)}, link={show(self.link.name)}, time={time})"
 
     # ----------------------------------------------------------------- fit
     def fit(
@@ -261,14 +216,6 @@ class FirthHazard:
             n_iter=fit.n_iter,
             estimation_rows=design.rows,
             extra=extra,
-        )
-
-
-def _check_risk_set(risk_set: object) -> None:
-    if not isinstance(risk_set, RiskSet):
-        raise SpecificationError(
-            f"risk_set must be a diffusion.RiskSet, got {type(risk_set).__name__}; build one "
-            f"with RiskSet.from_events or RiskSet.from_panel."
         )
 
 

@@ -1,0 +1,79 @@
+"""The specification shared by every discrete-time (binary-response) hazard model.
+
+:class:`BinaryHazardSpec` holds what the user asked for -- a risk set, a covariate
+specification (formula or column names), a link and a time term -- validated once.
+The estimators (:class:`~diffusion.DiscreteTimeHazard` by maximum likelihood,
+:class:`~diffusion.FirthHazard` by bias reduction) subclass it and add ``fit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from diffusion.data.checks import show
+from diffusion.data.riskset import RiskSet
+from diffusion.errors import SpecificationError
+from diffusion.models.design import Spec, columns_spec, formula_spec
+from diffusion.models.links import Link, get_link
+from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
+
+__all__ = ["BinaryHazardSpec", "check_risk_set"]
+
+S = TypeVar("S", bound="BinaryHazardSpec")
+
+
+def check_risk_set(risk_set: object) -> None:
+    """Refuse anything that is not a :class:`~diffusion.RiskSet`."""
+    if not isinstance(risk_set, RiskSet):
+        raise SpecificationError(
+            f"risk_set must be a diffusion.RiskSet, got {type(risk_set).__name__}; build one "
+            f"with RiskSet.from_events or RiskSet.from_panel."
+        )
+
+
+@dataclass(frozen=True, eq=False, init=False)
+class BinaryHazardSpec:
+    """Risk set, covariates, link and time term of a discrete-time hazard model."""
+
+    risk_set: RiskSet
+    spec: Spec
+    link: Link
+    time: TimeTerm | None
+
+    def __init__(
+        self,
+        risk_set: RiskSet,
+        *,
+        covariates: Sequence[str] = (),
+        link: str,
+        time: TimeSpec = None,
+        intercept: bool = True,
+    ) -> None:
+        self._set(risk_set, link, time)
+        object.__setattr__(self, "spec", columns_spec(covariates, risk_set, intercept))
+
+    @classmethod
+    def from_formula(cls: type[S], formula: str, risk_set: RiskSet, *, link: str,
+                     time: TimeSpec = None) -> S:
+        """Specify the model with a formulaic formula.
+
+        ``formula`` may name the event on the left (``"event ~ x1 + x2"``) or give
+        only the right side (``"x1 + x2 + C(region)"``); ``0 +`` removes the intercept.
+        """
+        self = cls.__new__(cls)
+        self._set(risk_set, link, time)
+        object.__setattr__(self, "spec", formula_spec(formula, risk_set))
+        return self
+
+    def _set(self, risk_set: RiskSet, link: str, time: TimeSpec) -> None:
+        check_risk_set(risk_set)
+        object.__setattr__(self, "risk_set", risk_set)
+        object.__setattr__(self, "link", get_link(link))
+        object.__setattr__(self, "time", resolve_time(time))
+
+    def __repr__(self) -> str:
+        time = self.time.describe() if self.time else "none"
+        return (f"{type(self).__name__}({show(self.spec.text)}, link={show(self.link.name)}, "
+                f"time={time})")
