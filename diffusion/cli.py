@@ -111,7 +111,7 @@ def _emit(rep, args: argparse.Namespace) -> int:
 
             fig = coefficient_plot(list(rep.results.values()), labels=list(rep.results),
                                    title=rep.title)
-        _write(args.plot, lambda path: fig.savefig(path, dpi=120))
+        _write(args.plot, lambda path: fig.savefig(path, dpi=120, bbox_inches="tight"))
     return 0
 
 
@@ -153,7 +153,7 @@ def _fit(args: argparse.Namespace) -> int:
         time_terms = tuple(res.terms[-n_time:]) if n_time else ()
         fig = coefficient_plot([res], labels=[res.model], drop=("Intercept", *time_terms),
                                title=f"{res.model}: {formula}")
-        _write(args.plot, lambda path: fig.savefig(path, dpi=120))
+        _write(args.plot, lambda path: fig.savefig(path, dpi=120, bbox_inches="tight"))
     return 0
 
 

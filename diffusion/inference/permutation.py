@@ -169,16 +169,12 @@ class PermutationResult:
     def plot(self, *, ax: Axes | None = None) -> Figure:
         """Histogram of the null distribution with the observed statistic marked.
 
-        Returns the matplotlib Figure (never shown; the Agg backend is used when no
-        backend has been chosen).
+        Returns the matplotlib Figure (never shown; built without pyplot, so the
+        user's backend is untouched).
         """
-        import sys
+        from diffusion.report.plots import _pyplot
 
-        import matplotlib
-
-        if "matplotlib.pyplot" not in sys.modules:
-            matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = _pyplot()
 
         own = ax is None
         if own:

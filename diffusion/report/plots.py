@@ -58,14 +58,25 @@ __all__ = [
 ]
 
 
-def _pyplot():
-    import matplotlib
+class _Figures:
+    """``subplots`` without pyplot: figures that no global state or backend owns.
 
-    if "matplotlib.pyplot" not in __import__("sys").modules:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    The library builds :class:`matplotlib.figure.Figure` objects directly, so it never
+    switches the user's backend, never opens a window, and never accumulates figures in
+    pyplot's registry; ``fig.savefig`` works everywhere and notebooks display the
+    returned Figure.
+    """
 
-    return plt
+    @staticmethod
+    def subplots(*args, figsize=None, **kwargs):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots(*args, **kwargs)
+
+
+def _pyplot() -> type[_Figures]:
+    return _Figures
 
 
 def cumulative_adoption_table(
