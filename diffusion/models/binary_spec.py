@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import numpy as np
+
+from diffusion._notes import Note
 from diffusion.data.checks import show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import SpecificationError
-from diffusion.models.design import Spec, columns_spec, formula_spec
+from diffusion.models.design import Design, Spec, columns_spec, formula_spec
 from diffusion.models.links import Link, get_link
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
+from diffusion.results.hazard import HazardResults
 
 __all__ = ["BinaryHazardSpec", "check_risk_set"]
 
@@ -72,6 +76,38 @@ class BinaryHazardSpec:
         object.__setattr__(self, "risk_set", risk_set)
         object.__setattr__(self, "link", get_link(link))
         object.__setattr__(self, "time", resolve_time(time))
+
+    def _results(self, design: Design, *, model: str, params: np.ndarray, cov: np.ndarray,
+                 loglik: float, cov_type: str, cluster: str | None, n_clusters: int | None,
+                 information: str, small_sample: str, notes: tuple[Note, ...],
+                 converged: bool, n_iter: int, extra: dict[str, Any]) -> HazardResults:
+        """Frozen results: the estimator's numbers plus what the design and spec say."""
+        return HazardResults(
+            model=model,
+            terms=design.names,
+            _params=params,
+            _cov=cov,
+            loglik=loglik,
+            n_obs=len(design.y),
+            n_events=int(design.y.sum()),
+            n_units=int(design.frame[self.risk_set.unit].nunique()),
+            cov_type=cov_type,
+            cluster=cluster,
+            n_clusters=n_clusters,
+            information=information,
+            small_sample=small_sample,
+            time_term=self.time.describe() if self.time else None,
+            dependent=self.risk_set.event,
+            formula=self.spec.text,
+            notes=notes,
+            converged=converged,
+            n_iter=n_iter,
+            estimation_rows=design.rows,
+            extra={"link": self.link.name, "n_time_terms": design.n_time_terms,
+                   # what effects and refits on other rows need (diffusion.effects,
+                   # diffusion.compare)
+                   "model": self, **extra},
+        )
 
     def __repr__(self) -> str:
         time = self.time.describe() if self.time else "none"

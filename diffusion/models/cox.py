@@ -69,7 +69,14 @@ from diffusion.models.cox_checks import (
     check_strata_events,
     inverse,
 )
-from diffusion.models.design import Design, Spec, build_design, columns_spec, formula_spec
+from diffusion.models.design import (
+    Design,
+    Spec,
+    build_design,
+    cluster_column,
+    columns_spec,
+    formula_spec,
+)
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["CoxHazard", "Ties", "Clock", "TIES", "CLOCKS"]
@@ -318,16 +325,8 @@ class CoxHazard:
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
         control = control or FitControl()
-        if cluster is not None and cov_type != "cluster":
-            raise SpecificationError(
-                f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
         rs = self.risk_set
-        cluster_col = (cluster or rs.unit) if cov_type == "cluster" else None
-        if cluster_col is not None and cluster_col not in rs._frame.columns:
-            raise SpecificationError(
-                f"cluster column {show(cluster_col)} is absent from the risk set; available: "
-                f"{preview(list(rs._frame.columns), 15)}."
-            )
+        cluster_col = cluster_column(rs, cov_type, cluster)
         s = self.sample(extra_columns=[cluster_col] if cluster_col else [])
         k = len(s.names)
         step_tol = float(np.sqrt(control.gtol))

@@ -26,7 +26,8 @@ from diffusion.errors import (
 )
 from diffusion.models.time_terms import TimeTerm
 
-__all__ = ["Spec", "Design", "formula_spec", "columns_spec", "build_design"]
+__all__ = ["Spec", "Design", "formula_spec", "columns_spec", "build_design", "cluster_column",
+           "separation"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,25 @@ def columns_spec(covariates: Sequence[str], risk_set: RiskSet, intercept: bool) 
         raise SpecificationError("a covariate is listed twice.")
     text = " + ".join(["1"] * intercept + covariates) or "0"
     return Spec(None, tuple(covariates), tuple(covariates), bool(intercept), text)
+
+
+def cluster_column(risk_set: RiskSet, cov_type: str, cluster: str | None) -> str | None:
+    """The cluster column of a fit: ``cluster`` or the unit for ``"cluster"``, else None.
+
+    Refuses ``cluster=`` with another covariance type and a column the risk set lacks.
+    """
+    if cluster is not None and cov_type != "cluster":
+        raise SpecificationError(
+            f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
+    if cov_type != "cluster":
+        return None
+    column = cluster or risk_set.unit
+    if column not in risk_set._frame.columns:
+        raise SpecificationError(
+            f"cluster column {show(column)} is absent from the risk set; available: "
+            f"{preview(list(risk_set._frame.columns), 15)}."
+        )
+    return column
 
 
 def build_design(
@@ -221,6 +241,30 @@ def _check_finite(X: pd.DataFrame, sample: pd.DataFrame, risk_set: RiskSet) -> N
             f"(infinite, or NaN produced by a transformation), first at {where}. Fix the "
             f"covariate or the transformation (e.g. log of 0)."
         )
+
+
+def separation(design: Design) -> tuple[list[str], int] | None:
+    """Terms and rows of a (quasi-)complete separation, or None when there is none.
+
+    The linear program of Konis (2007): look for a direction ``b`` with
+    ``(2y - 1) x_i' b >= 0`` for every row and ``> 0`` for some (columns scaled to
+    ``max |x| = 1``, ``-1 <= b <= 1``). Such a ``b`` exists iff the maximum-likelihood
+    estimate of a binary-response model does not exist; its non-zero entries name the
+    terms, and the rows with ``> 0`` are predicted perfectly.
+    """
+    from scipy import optimize
+
+    X = design.X
+    scale = np.max(np.abs(X), axis=0)
+    scale[scale == 0] = 1.0
+    Z = (X / scale) * (2 * design.y - 1)[:, None]
+    res = optimize.linprog(-Z.sum(axis=0), A_ub=-Z, b_ub=np.zeros(len(Z)),
+                           bounds=[(-1, 1)] * X.shape[1], method="highs")
+    if res.status != 0 or -res.fun <= 1e-6:
+        return None
+    b = res.x
+    involved = [design.names[j] for j in np.flatnonzero(np.abs(b) > 1e-6)]
+    return involved, int(np.sum(Z @ b > 1e-9))
 
 
 def check_collinearity(X: np.ndarray, names: Sequence[str]) -> None:

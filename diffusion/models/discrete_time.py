@@ -27,14 +27,13 @@ from __future__ import annotations
 
 
 import numpy as np
-from scipy import optimize
 
-from diffusion.data.checks import check_option, preview, show
-from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
+from diffusion.data.checks import check_option, preview
+from diffusion.errors import ConvergenceError, SeparationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.glm import FitControl, fit_binary_glm
 from diffusion.models.binary_spec import BinaryHazardSpec
-from diffusion.models.design import Design, build_design
+from diffusion.models.design import Design, build_design, cluster_column, separation
 from diffusion.models.links import Link
 from diffusion.results.hazard import HazardResults
 
@@ -105,15 +104,8 @@ class DiscreteTimeHazard(BinaryHazardSpec):
         information = check_option(information, INFORMATION, name="information")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
         control = control or FitControl()
-        if cluster is not None and cov_type != "cluster":
-            raise SpecificationError(f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
         rs = self.risk_set
-        cluster_col = (cluster or rs.unit) if cov_type == "cluster" else None
-        if cluster_col is not None and cluster_col not in rs._frame.columns:
-            raise SpecificationError(
-                f"cluster column {show(cluster_col)} is absent from the risk set; available: "
-                f"{preview(list(rs._frame.columns), 15)}."
-            )
+        cluster_col = cluster_column(rs, cov_type, cluster)
         design = build_design(rs, self.spec, self.time,
                               extra_columns=[cluster_col] if cluster_col else [])
         fit = fit_binary_glm(design.y, design.X, self.link, control)
@@ -131,31 +123,12 @@ class DiscreteTimeHazard(BinaryHazardSpec):
         cov, n_clusters = sandwich_covariance(design.X, score, weight, cov_type=cov_type,
                                               clusters=clusters, small_sample=small_sample)
         loglik = float(np.sum(self.link.loglik_terms(design.y, eta)))
-        return HazardResults(
-            model=f"discrete-time {self.link.name}",
-            terms=design.names,
-            _params=fit.params,
-            _cov=cov,
-            loglik=loglik,
-            n_obs=len(design.y),
-            n_events=int(design.y.sum()),
-            n_units=int(design.frame[rs.unit].nunique()),
-            cov_type=cov_type,
-            cluster=cluster_col,
-            n_clusters=n_clusters,
-            information=information,
-            small_sample=small_sample,
-            time_term=self.time.describe() if self.time else None,
-            dependent=rs.event,
-            formula=self.spec.text,
-            notes=design.notes,
-            converged=fit.converged,
-            n_iter=fit.n_iter,
-            estimation_rows=design.rows,
-            extra={"link": self.link.name, "n_time_terms": design.n_time_terms,
-                   # what a refit on other rows needs (diffusion.compare)
-                   "model": self,
-                   "fit_options": {"cov_type": cov_type, "cluster": cluster,
+        return self._results(
+            design, model=f"discrete-time {self.link.name}", params=fit.params, cov=cov,
+            loglik=loglik, cov_type=cov_type, cluster=cluster_col, n_clusters=n_clusters,
+            information=information, small_sample=small_sample, notes=design.notes,
+            converged=fit.converged, n_iter=fit.n_iter,
+            extra={"fit_options": {"cov_type": cov_type, "cluster": cluster,
                                    "information": information, "small_sample": small_sample,
                                    "control": control}},
         )
@@ -166,24 +139,15 @@ def _check_separation(design: Design, beta: np.ndarray, eta: np.ndarray, link: L
     """Detect (quasi-)complete separation and name the covariates involved.
 
     Cheap screen first (fitted probabilities within 1e-8 of 0 or 1, or no
-    convergence); then the linear program of Konis (2007): look for a direction
-    ``b`` with ``(2y - 1) x_i' b >= 0`` for every row and ``> 0`` for some. Such a
-    ``b`` exists iff the maximum-likelihood estimate does not exist.
+    convergence); then the linear program of :func:`~diffusion.models.design.separation`.
     """
     mu = link.mean(eta)
     if converged and np.all((mu > 1e-8) & (mu < 1 - 1e-8)):
         return
-    X = design.X
-    scale = np.max(np.abs(X), axis=0)
-    scale[scale == 0] = 1.0
-    Z = (X / scale) * (2 * design.y - 1)[:, None]
-    res = optimize.linprog(-Z.sum(axis=0), A_ub=-Z, b_ub=np.zeros(len(Z)),
-                           bounds=[(-1, 1)] * X.shape[1], method="highs")
-    if res.status != 0 or -res.fun <= 1e-6:
+    found = separation(design)
+    if found is None:
         return
-    b = res.x
-    involved = [design.names[j] for j in np.flatnonzero(np.abs(b) > 1e-6)]
-    n_perfect = int(np.sum(Z @ b > 1e-9))
+    involved, n_perfect = found
     raise SeparationError(
         f"separation: {n_perfect} row(s) are predicted perfectly by a combination of "
         f"{preview(involved, 8)}, so the maximum-likelihood estimates are infinite. Remove "

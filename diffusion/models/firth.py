@@ -52,18 +52,14 @@ from __future__ import annotations
 
 
 import numpy as np
-from scipy import optimize
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_option, preview, show
+from diffusion.data.checks import check_option, preview
 from diffusion.errors import ConvergenceError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.firth import fit_firth
 from diffusion.models._engines.glm import FitControl
-from diffusion.models.design import (
-    Design,
-    build_design,
-)
+from diffusion.models.design import Design, build_design, cluster_column, separation
 from diffusion.models.binary_spec import BinaryHazardSpec
 from diffusion.results.hazard import HazardResults
 
@@ -159,14 +155,7 @@ class FirthHazard(BinaryHazardSpec):
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
         control = control or FitControl()
         rs = self.risk_set
-        if cluster is not None and cov_type != "cluster":
-            raise SpecificationError(f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
-        cluster_col = (cluster or rs.unit) if cov_type == "cluster" else None
-        if cluster_col is not None and cluster_col not in rs._frame.columns:
-            raise SpecificationError(
-                f"cluster column {show(cluster_col)} is absent from the risk set; available: "
-                f"{preview(list(rs._frame.columns), 15)}."
-            )
+        cluster_col = cluster_column(rs, cov_type, cluster)
         design = build_design(rs, self.spec, self.time,
                               extra_columns=[cluster_col] if cluster_col else [])
         fit = fit_firth(design.y, design.X, self.link, control)
@@ -181,10 +170,7 @@ class FirthHazard(BinaryHazardSpec):
                                               clusters=clusters, small_sample=small_sample)
         eta = design.X @ fit.params
         loglik = float(np.sum(self.link.loglik_terms(design.y, eta)))
-        extra = {"link": self.link.name, "n_time_terms": design.n_time_terms,
-                 "estimator": "firth",
-                 # what effects and refits need (diffusion.effects, diffusion.compare)
-                 "model": self,
+        extra = {"estimator": "firth",
                  "fit_options": {"cov_type": cov_type, "cluster": cluster,
                                  "small_sample": small_sample, "control": control}}
         if self.link.name == "logit":
@@ -194,49 +180,24 @@ class FirthHazard(BinaryHazardSpec):
         separation = _separation_note(design)
         if separation is not None:
             notes.append(separation)
-        return HazardResults(
-            model=f"discrete-time {self.link.name} (Firth)",
-            terms=design.names,
-            _params=fit.params,
-            _cov=cov,
-            loglik=loglik,
-            n_obs=len(design.y),
-            n_events=int(design.y.sum()),
-            n_units=int(design.frame[rs.unit].nunique()),
-            cov_type=cov_type,
-            cluster=cluster_col,
-            n_clusters=n_clusters,
-            information="expected",
-            small_sample=small_sample,
-            time_term=self.time.describe() if self.time else None,
-            dependent=rs.event,
-            formula=self.spec.text,
-            notes=tuple(notes),
-            converged=fit.converged,
-            n_iter=fit.n_iter,
-            estimation_rows=design.rows,
-            extra=extra,
+        return self._results(
+            design, model=f"discrete-time {self.link.name} (Firth)", params=fit.params,
+            cov=cov, loglik=loglik, cov_type=cov_type, cluster=cluster_col,
+            n_clusters=n_clusters, information="expected", small_sample=small_sample,
+            notes=tuple(notes), converged=fit.converged, n_iter=fit.n_iter, extra=extra,
         )
 
 
 def _separation_note(design: Design) -> Note | None:
     """A note when the maximum-likelihood estimate would not exist (separation).
 
-    The linear program of Konis (2007), as ``DiscreteTimeHazard`` uses it to refuse
-    separated data: a direction ``b`` with ``(2y - 1) x_i' b >= 0`` for every row and
-    ``> 0`` for some exists iff maximum likelihood diverges.
+    :func:`~diffusion.models.design.separation`, the check ``DiscreteTimeHazard``
+    uses to refuse separated data.
     """
-    X = design.X
-    scale = np.max(np.abs(X), axis=0)
-    scale[scale == 0] = 1.0
-    Z = (X / scale) * (2 * design.y - 1)[:, None]
-    res = optimize.linprog(-Z.sum(axis=0), A_ub=-Z, b_ub=np.zeros(len(Z)),
-                           bounds=[(-1, 1)] * X.shape[1], method="highs")
-    if res.status != 0 or -res.fun <= 1e-6:
+    found = separation(design)
+    if found is None:
         return None
-    b = res.x
-    involved = [design.names[j] for j in np.flatnonzero(np.abs(b) > 1e-6)]
-    n_perfect = int(np.sum(Z @ b > 1e-9))
+    involved, n_perfect = found
     return Note(
         "separation", n_perfect,
         f"separation: {n_perfect} row(s) are predicted perfectly by a combination of "
