@@ -279,6 +279,58 @@ def test_exact_derivatives_and_residuals():
                                    engine.derivatives(dt, b)[1], rtol=1e-10, atol=1e-12)
 
 
+def _brute_force(X, start, stop, event, stratum, beta):
+    """Breslow log likelihood, score and information by a loop over event times."""
+    ll, U, info = 0.0, np.zeros(X.shape[1]), np.zeros((X.shape[1],) * 2)
+    for i in np.flatnonzero(event):
+        risk = (stratum == stratum[i]) & (start < stop[i]) & (stop[i] <= stop)
+        w = np.exp(X[risk] @ beta)
+        mean = w @ X[risk] / w.sum()
+        ll += X[i] @ beta - np.log(w.sum())
+        U += X[i] - mean
+        info += (X[risk] * w[:, None]).T @ X[risk] / w.sum() - np.outer(mean, mean)
+    return ll, U, info
+
+
+@pytest.mark.parametrize("k", [3, 12])  # both sides of weighted_gram's switch at 10
+@pytest.mark.parametrize("clock", ["whole", "fractional"])
+def test_engine_against_brute_force(k, clock):
+    """One stratum (fast path), strata given as all zeros, and two strata (general
+    path) against a loop over event times; whole-number and fractional clocks."""
+    rng = np.random.default_rng(k)
+    n = 400
+    X = rng.normal(size=(n, k))
+    stop = rng.integers(1, 15, n).astype(float)
+    if clock == "fractional":
+        stop = stop + rng.choice([0.25, 0.5], n)
+    start = stop - rng.integers(1, 4, n)
+    # no events at every third time: rows spanning only those times are at risk in no
+    # event group
+    event = (rng.random(n) < 0.3) & (np.floor(stop) % 3 != 0)
+    beta = rng.normal(scale=0.2, size=k)
+    one = np.zeros(n, dtype=int)
+    two = rng.integers(0, 2, n)
+    for stratum, codes in ((None, one), (one, one), (two, two)):
+        data = engine.prepare(X, start, stop, event.astype(int), stratum, "breslow")
+        ll, U, info = engine.derivatives(data, beta)
+        ref = _brute_force(X, start, stop, event, codes, beta)
+        np.testing.assert_allclose(ll, ref[0], rtol=1e-12)
+        np.testing.assert_allclose(U, ref[1], rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(info, ref[2], rtol=1e-10, atol=1e-10)
+        assert data.group_deaths.sum() == event.sum()
+        assert 0 < data.n_in < n
+        np.testing.assert_array_equal(data.order[data.inverse], np.arange(n))
+
+
+def test_weighted_gram():
+    rng = np.random.default_rng(1)
+    for k in (1, 4, 10, 11, 15):
+        X = np.asfortranarray(rng.normal(size=(200, k)))
+        w = rng.random(200)
+        np.testing.assert_allclose(engine.weighted_gram(X, w), X.T @ (X * w[:, None]),
+                                   rtol=1e-12, atol=1e-12)
+
+
 def test_simulation_recovers_truth():
     """Under a cloglog DGP the log hazard ratios of x1 and x2 are recovered."""
     w = d.simulate.world(seed=21, n_units=400, x1=0.5, x2=-0.6, regional=0.0)

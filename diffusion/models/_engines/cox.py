@@ -38,6 +38,7 @@ they give the score, which is zero at the estimate.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -57,6 +58,7 @@ __all__ = [
     "group_sums",
     "NewtonFit",
     "newton",
+    "weighted_gram",
 ]
 
 
@@ -70,14 +72,16 @@ class CoxData:
 
     Attributes
     ----------
-    X : (n, k) array
+    X : (n, k) array, column-major (Fortran order)
         Covariates (stored order), centred by their column means: the estimates do
         not change, and the sums of the information lose less to cancellation (as
-        R's ``agreg.fit``).
+        R's ``agreg.fit``). Column-major storage makes every column contiguous, so
+        the per-row products of the likelihood (``w_i x_i``) run over contiguous
+        memory; with ``k`` small this is several times faster than row-major.
     means : (k,) array
         The column means subtracted.
     event : (n,) bool array
-    lo, hi : (n,) int arrays
+    lo, hi : (n,) int arrays (int32 when they fit)
         Row ``i`` is at risk in event groups ``lo_i <= g < hi_i``.
     death_rows : (e,) int array
         Stored rows with an event; ``death_group`` their event group.
@@ -116,7 +120,6 @@ class CoxData:
     ties: str
     unit: bool
     order: np.ndarray
-    inverse: np.ndarray
     starts: np.ndarray
     row_group: np.ndarray
     n_in: int
@@ -124,6 +127,13 @@ class CoxData:
     @property
     def n_groups(self) -> int:
         return len(self.group_time)
+
+    @cached_property
+    def inverse(self) -> np.ndarray:
+        """Stored position of each input row (computed when first needed)."""
+        inverse = np.empty_like(self.order)
+        inverse[self.order] = np.arange(len(self.order))
+        return inverse
 
 
 def prepare(
@@ -152,8 +162,7 @@ def prepare(
     n = X.shape[0]
     start = np.asarray(start, dtype=np.float64)
     stop = np.asarray(stop, dtype=np.float64)
-    ev = np.asarray(event).astype(bool)
-    s = np.zeros(n, dtype=np.int64) if stratum is None else np.asarray(stratum, dtype=np.int64)
+    ev = np.asarray(event) != 0
     means = X.mean(axis=0) if n else np.zeros(X.shape[1])
 
     # distinct event times over all strata; a row's position on this grid is the
@@ -163,41 +172,63 @@ def prepare(
     n_t = len(times) + 1
     r_start = _rank(times, start)
     r_stop = _rank(times, stop)
-    # event groups: distinct (stratum, time) among the events, keyed on one integer
-    key_ev = s[ev] * n_t + r_stop[ev]
-    group_keys, group_deaths = np.unique(key_ev, return_counts=True)
-    G = len(group_keys)
-    group_stratum = group_keys // n_t
-    group_time = times[(group_keys % n_t) - 1]
-    # number of group keys <= each (stratum, rank) key: a lookup table over the small
-    # key space (strata x event times) instead of a binary search per row
-    n_keys = (int(s.max()) + 1 if n else 1) * n_t
-    if n_keys <= 4 * n + 1024:
-        table = np.searchsorted(group_keys, np.arange(n_keys), side="right")
-        lo, hi = table[s * n_t + r_start], table[s * n_t + r_stop]
+    s = None if stratum is None else np.asarray(stratum, dtype=np.int64)
+    if s is None or not n or not s.any():
+        # one stratum: the event groups are the event times (ranks 1..n_t - 1), so a
+        # row's range of groups is its range of ranks
+        G = n_t - 1
+        group_deaths = np.bincount(r_stop[ev], minlength=n_t)[1:]
+        group_stratum = np.zeros(G, dtype=np.int64)
+        group_time = times
+        lo, hi = r_start, r_stop
     else:
-        lo = np.searchsorted(group_keys, s * n_t + r_start, side="right")
-        hi = np.searchsorted(group_keys, s * n_t + r_stop, side="right")
-    first_group = np.where(hi > lo, lo, G)
-    # a stable sort of small integers is a radix sort in numpy
-    key = first_group.astype(np.int16 if G < 2**15 - 1 else np.int64)
-    order = np.argsort(key, kind="stable")
-    # np.take is about twice as fast as fancy indexing for these gathers
-    Xc = np.take(X, order, axis=0)
-    Xc -= means
-    ev, lo, hi, first_group = (np.take(a, order) for a in (ev, lo, hi, first_group))
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(n)
-    death_rows = np.flatnonzero(ev)
-    death_group = hi[death_rows] - 1
-    slot_group = np.repeat(np.arange(G), group_deaths)
-    slot_frac = _slot_fractions(group_deaths.astype(np.int64), slot_group, ties)
+        # event groups: distinct (stratum, time) among the events, keyed on one integer
+        key_ev = s[ev] * n_t + r_stop[ev]
+        group_keys, group_deaths = np.unique(key_ev, return_counts=True)
+        G = len(group_keys)
+        group_stratum = group_keys // n_t
+        group_time = times[(group_keys % n_t) - 1]
+        # number of group keys <= each (stratum, rank) key: a lookup table over the
+        # small key space (strata x event times) instead of a binary search per row
+        n_keys = (int(s.max()) + 1) * n_t
+        base = s * n_t
+        if n_keys <= 4 * n + 1024:
+            table = _index_array(np.searchsorted(group_keys, np.arange(n_keys), side="right"))
+            lo, hi = table[base + r_start], table[base + r_stop]
+        else:
+            lo = _index_array(np.searchsorted(group_keys, base + r_start, side="right"))
+            hi = _index_array(np.searchsorted(group_keys, base + r_stop, side="right"))
+        del base
+    del r_start, r_stop
+    at_risk = hi > lo
+    first_group = np.where(at_risk, lo, lo.dtype.type(G))
+    n_in = int(np.count_nonzero(at_risk))
     unit = bool(np.all(hi - lo <= 1))
+    # a stable sort of small integers is a radix sort in numpy
+    key = first_group.astype(np.int16) if G < 2**15 - 1 else first_group
+    order = np.argsort(key, kind="stable")
+    del key, at_risk
+    # column by column into a column-major array: np.take on contiguous columns is
+    # faster than fancy indexing or a row gather
+    Xc = np.empty(X.shape, order="F")
+    for j in range(X.shape[1]):
+        np.take(X[:, j], order, out=Xc[:, j])
+        Xc[:, j] -= means[j]
+    ev, lo, hi, first_group = (np.take(a, order) for a in (ev, lo, hi, first_group))
+    death_rows = np.flatnonzero(ev)
+    death_group = (hi[death_rows] - 1).astype(np.intp)
+    group_deaths = group_deaths.astype(np.int64)
+    slot_group = np.repeat(np.arange(G), group_deaths)
+    slot_frac = _slot_fractions(group_deaths, slot_group, ties)
     starts = np.searchsorted(first_group, np.arange(G), side="left")
     return CoxData(Xc, means, ev, lo, hi, death_rows, death_group, group_stratum,
-                   group_time, group_deaths.astype(np.int64), slot_group,
-                   slot_frac.astype(np.float64), ties, unit, order, inverse, starts,
-                   first_group, int(np.sum(hi > lo)))
+                   group_time, group_deaths, slot_group, slot_frac.astype(np.float64),
+                   ties, unit, order, starts, first_group, n_in)
+
+
+def _index_array(values: np.ndarray) -> np.ndarray:
+    """Row-length integer arrays as int32 when they fit: half the memory to touch."""
+    return values.astype(np.int32) if values.size and values.max() < 2**31 - 1 else values
 
 
 def _slot_fractions(deaths: np.ndarray, slot_group: np.ndarray, ties: str) -> np.ndarray:
@@ -219,9 +250,11 @@ def _rank(times: np.ndarray, values: np.ndarray) -> np.ndarray:
     if len(values) and len(times):
         lo, hi = float(values.min()), float(values.max())
         if hi - lo < 4 * len(values) + 1024 and np.all(values == np.floor(values)):
-            table = np.searchsorted(times, np.arange(lo, hi + 1), side="right")
-            return table[(values - lo).astype(np.int64)]
-    return np.searchsorted(times, values, side="right")
+            table = _index_array(np.searchsorted(times, np.arange(lo, hi + 1), side="right"))
+            index = values.astype(np.intp)
+            index -= int(lo)
+            return table[index]
+    return _index_array(np.searchsorted(times, values, side="right"))
 
 
 # ------------------------------------------------------------------ risk-set sums
@@ -285,25 +318,29 @@ class Evaluation:
 
 def evaluate(data: CoxData, beta: np.ndarray) -> Evaluation:
     """Weights, slot denominators and means, and the log partial likelihood at ``beta``."""
-    eta = data.X @ beta
-    # a common shift of eta leaves the likelihood unchanged and keeps exp() finite
-    shift = float(np.max(eta)) if len(eta) else 0.0
-    w = np.exp(eta - shift)
+    n, k = data.X.shape
     G = data.n_groups
-    k = data.X.shape[1]
-    stacked = np.empty((len(w), k + 1))
-    stacked[:, 0] = w
+    dg, drows = data.death_group, data.death_rows
+    # [w, w x] in one column-major block (contiguous columns, as data.X), computed in
+    # place: fewer fresh pages to touch, which matters as much as the arithmetic
+    stacked = np.empty((n, k + 1), order="F")
+    w = stacked[:, 0]
+    np.matmul(data.X, beta, out=w)  # eta
+    eta_events = float(np.sum(w[drows]))
+    # a common shift of eta leaves the likelihood unchanged and keeps exp() finite
+    shift = float(np.max(w)) if n else 0.0
+    np.subtract(w, shift, out=w)
+    np.exp(w, out=w)
     np.multiply(data.X, w[:, None], out=stacked[:, 1:])
     sums = risk_sums(data, stacked)
     S0, S1 = sums[:, 0], sums[:, 1:]
-    dg, drows = data.death_group, data.death_rows
     D = group_sums(dg, stacked[drows], G)
     D0, D1 = D[:, 0], D[:, 1:]
     sg, a = data.slot_group, data.slot_frac
     denom = S0[sg] - a * D0[sg]
     M = (S1[sg] - a[:, None] * D1[sg]) / denom[:, None]
     with np.errstate(divide="ignore"):
-        ll = float(np.sum(eta[drows] - shift) - np.sum(np.log(denom)))
+        ll = float(eta_events - len(drows) * shift - np.sum(np.log(denom)))
     c = np.bincount(sg, 1.0 / denom, minlength=G)[:G]
     return Evaluation(beta, shift, w, denom, M, c, ll)
 
@@ -325,8 +362,27 @@ def derivatives(data: CoxData, beta: np.ndarray, ev: Evaluation | None = None
     if data.ties == "efron":
         e = np.bincount(data.slot_group, data.slot_frac / ev.denom, minlength=G)[:G]
         row_w[drows] -= w[drows] * e[dg]
-    info = X.T @ (X * row_w[:, None]) - ev.M.T @ ev.M
+    info = weighted_gram(X, row_w) - ev.M.T @ ev.M
     return ev.loglik, score, (info + info.T) / 2
+
+
+def weighted_gram(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``X' diag(weights) X`` for a tall column-major ``X``.
+
+    With a few columns, the ``k (k + 1) / 2`` column dot products are several times
+    faster than a matrix product of a tall, thin matrix (which BLAS handles poorly);
+    beyond ten columns the matrix product wins.
+    """
+    k = X.shape[1]
+    if k > 10:
+        return X.T @ (X * weights[:, None])
+    out = np.empty((k, k))
+    xw = np.empty(X.shape[0])
+    for j in range(k):
+        np.multiply(X[:, j], weights, out=xw)
+        for i in range(j, k):
+            out[i, j] = out[j, i] = X[:, i] @ xw
+    return out
 
 
 def score_residuals(data: CoxData, beta: np.ndarray, ev: Evaluation | None = None
