@@ -8,8 +8,11 @@ history, including units that have left the risk set.
 * :func:`regional_share`, :func:`regional_count`, :func:`regional_density`
 * :func:`world_share`, :func:`world_count`
 * :func:`network`
+* :func:`infer_network`, :func:`infer_networks`: networks inferred from the order of
+  past adoptions (NetInf), to use as the ties of :func:`network`
 """
 
+from diffusion.exposure.inferred import InferredNetwork, infer_network, infer_networks
 from diffusion.exposure.network import NetworkExposure, network
 from diffusion.exposure.regional import (
     RegionalExposure,
@@ -26,6 +29,9 @@ __all__ = [
     "world_share",
     "world_count",
     "network",
+    "infer_network",
+    "infer_networks",
+    "InferredNetwork",
     "RegionalExposure",
     "WorldExposure",
     "NetworkExposure",
