@@ -621,6 +621,49 @@ def build_lottery(src: Path) -> pd.DataFrame:
     return lot.sort_values(["year", "state"], kind="mergesort").reset_index(drop=True)
 
 
+def build_dhb_policies(src: Path) -> pd.DataFrame:
+    """The 187 policies of Desmarais, Harden & Boehmke (2015): adoption years, long form."""
+    wide = read(src, "policy-diffusion-benchmarks/dhb2015/mkdata-network02.tab", sep="\t")
+    states = wide["state"]
+    if not states.isin(US_STATES.values()).all() or states.duplicated().any():
+        raise SystemExit("dhb_policies: unexpected state codes")
+    long = (wide.drop(columns=["state_fips", "statenam", "stateno"])
+            .melt(id_vars="state", var_name="policy", value_name="year")
+            .dropna(subset=["year"]))
+    if (long["year"] % 1 != 0).any():
+        raise SystemExit("dhb_policies: fractional years")
+    long["year"] = as_int(long["year"])
+    out = long.sort_values(["policy", "year", "state"], kind="mergesort").reset_index(drop=True)
+    check_unique(out, ["state", "policy"], "dhb_policies")
+    return out[["state", "policy", "year"]]
+
+
+def build_dhb_networks(src: Path) -> pd.DataFrame:
+    """The published inferred networks, edges only, read as source -> follower.
+
+    In the archive's dyad table an edge has ``state_02`` as the source and ``state_01``
+    as the follower (the direction under which the networks reproduce the lottery
+    result; see data/dhb_networks.md).
+    """
+    nets = read(src, "policy-diffusion-benchmarks/dhb2015/dhb2015apsr-networks.csv")
+    rows = []
+    for column, name in (("src_35_300", "35y_300"), ("src_10_400", "10y_400")):
+        part = nets[nets[column] == 1]
+        rows.append(pd.DataFrame({"network": name, "year": as_int(part["year"]),
+                                  "source": part["state_02"], "target": part["state_01"]}))
+    out = pd.concat(rows, ignore_index=True)
+    if (out["source"] == out["target"]).any():
+        raise SystemExit("dhb_networks: self-ties")
+    counts = out.groupby(["network", "year"]).size()
+    # 300 edges in every year of the 35-year networks; at most 400 (132-400) in the
+    # 10-year ones, whose short windows allow fewer
+    if not (counts.loc["35y_300"].eq(300).all() and counts.loc["10y_400"].le(400).all()):
+        raise SystemExit("dhb_networks: a year has more edges than the stated number")
+    out = out.sort_values(["network", "year", "source", "target"], kind="mergesort")
+    check_unique(out, ["network", "year", "source", "target"], "dhb_networks")
+    return out.reset_index(drop=True)
+
+
 # Belem do Para Convention (Inter-American Convention on the Prevention, Punishment and
 # Eradication of Violence against Women, OAS treaty A-61, adopted 9 June 1994): year in
 # which each party deposited its instrument of ratification or accession with the OAS
@@ -665,6 +708,8 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "spid": spid,
         "spid_policies": spid_policies,
         "lottery": build_lottery(src),
+        "dhb_policies": build_dhb_policies(src),
+        "dhb_networks": build_dhb_networks(src),
         "belem_do_para": build_belem_do_para(regions),
     }
     out.mkdir(parents=True, exist_ok=True)

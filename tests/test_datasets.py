@@ -35,6 +35,8 @@ COLUMNS = {
                      "elect2", "income1", "fiscal", "party", "religion", "neighbor",
                      "nbrpercn"],
     "load_belem_do_para": ["iso3", "cown", "country", "year"],
+    "load_dhb_policies": ["state", "policy", "year"],
+    "load_dhb_networks": ["network", "year", "source", "target"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -45,6 +47,8 @@ TABLES = {
     "spid_policies": ds.load_spid_policies, "lottery": ds.load_lottery,
     "state_system": lambda: ds.load_state_system(system="cow"),
     "belem_do_para": ds.load_belem_do_para,
+    "dhb_policies": ds.load_dhb_policies,
+    "dhb_networks": lambda: ds.load_dhb_networks(None),
 }
 
 
@@ -345,3 +349,37 @@ def test_belem_do_para_parties():
     assert not bel["iso3"].isin(["USA", "CAN", "CUB"]).any()  # not parties
     regions = ds.load_regions()
     assert bel["cown"].isin(regions["cown"]).all()
+
+
+def test_dhb_tables():
+    p = ds.load_dhb_policies()
+    assert len(p) == 6196 and p["policy"].nunique() == 187 and p["state"].nunique() == 50
+    assert _unique(p, ["state", "policy"])
+    n = ds.load_dhb_networks(None)
+    assert _unique(n, ["network", "year", "source", "target"])
+    assert (n["source"] != n["target"]).all()
+    assert set(n["source"]) | set(n["target"]) <= set(p["state"])
+    counts = n.groupby(["network", "year"]).size()
+    assert counts.loc["35y_300"].eq(300).all() and counts.loc["10y_400"].between(100, 400).all()
+    assert ds.load_dhb_networks()["network"].eq("35y_300").all()
+    with pytest.raises(SpecificationError, match="network"):
+        ds.load_dhb_networks("5y_100")
+
+
+def test_dhb_networks_direction_is_recovered_by_netinf():
+    """NetInf run again on the policies recovers most of DHB's edges in the direction
+    read (source -> follower) and few in the other: the archive does not say which."""
+    from diffusion.exposure import infer_networks
+
+    policies = ds.load_dhb_policies()
+    ours = infer_networks(policies, [1969, 1989], window=35, unit="state", cascade="policy",
+                          time="year", n_edges=300, params=0.5)
+    dhb = ds.load_dhb_networks()
+    for year in (1970, 1990):  # DHB's year t: adoptions up to t - 1
+        theirs = dhb[dhb["year"] == year]
+        mine = ours[ours["year"] == year - 1]
+        forward = set(zip(theirs["source"], theirs["target"]))
+        pairs = set(zip(mine["source"], mine["target"]))
+        backward = {(b, a) for a, b in forward}
+        assert len(forward & pairs) / 300 > 0.8
+        assert len(backward & pairs) / 300 < 0.25

@@ -28,9 +28,13 @@ load_spid, load_spid_policies
     Adoptions of 728 policies (SPID) and the policies' metadata.
 load_lottery
     Berry & Berry's (1990) state lottery panel.
+load_dhb_policies, load_dhb_networks
+    Adoptions of 187 policies and the diffusion networks inferred from them by
+    Desmarais, Harden & Boehmke (2015).
 """
 
 from diffusion.datasets.covariates import load_covariates
+from diffusion.datasets.dhb import DHB_NETWORKS, load_dhb_networks, load_dhb_policies
 from diffusion.datasets.lottery import load_lottery
 from diffusion.datasets.regions import load_regions
 from diffusion.datasets.spid import load_spid, load_spid_policies
@@ -40,9 +44,12 @@ from diffusion.datasets.treaties import TREATIES, load_belem_do_para, load_treat
 from diffusion.datasets.vaw import load_vaw_laws
 
 __all__ = [
+    "DHB_NETWORKS",
     "TREATIES",
     "load_belem_do_para",
     "load_covariates",
+    "load_dhb_networks",
+    "load_dhb_policies",
     "load_lottery",
     "load_regions",
     "load_spid",

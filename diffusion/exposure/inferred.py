@@ -14,7 +14,7 @@ each other). The score of parent ``u`` for ``v`` is, with ``dt = t_v - t_u > 0``
 ``f`` the transmission density,
 
     log(beta f(dt))      if u -> v is an edge of the network  (beta = 0.5)
-    log(epsilon f(dt))   otherwise, an "external" parent      (epsilon = 1e-9)
+    log(epsilon f(dt))   otherwise, an "external" parent      (epsilon = 1e-10)
 
 Each adopter takes its best-scoring parent, and the fit of a network is the sum of
 these scores over cascades. Starting from the empty network (every parent external),
@@ -44,9 +44,11 @@ Conventions that differ from NetworkInference (documented, tested)
   the test says it does not improve the fit.
 * ``Phi`` is the exact normal distribution function; NetworkInference uses an
   approximation accurate to about 1.5e-7, so p-values agree to that.
-* Equally good edges: NetworkInference takes the last in the order of (origin,
-  destination) node ids, its ids being the order of ``node_names``; here the units
-  are ordered as sorted labels, so the R reference is run with sorted node names.
+* Equally good edges: NetworkInference takes the last in the order of (destination,
+  origin) node ids, its ids being the order of ``node_names``; so does this function,
+  with units ordered as sorted labels (the R reference runs with sorted node names).
+  The scores are computed with the same operations as NetworkInference's C++, so that
+  edges tied there are tied here.
 * ``params=None`` initialises the exponential rate as NetworkInference does: the mean
   of ``1 / mean(t_v - t_first)`` and ``1 / mean(t_v - t_previous)`` over the later
   adopters of all cascades (gaps between tied adopters count as 0). For the other
@@ -56,6 +58,7 @@ Conventions that differ from NetworkInference (documented, tested)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -73,7 +76,7 @@ __all__ = ["InferredNetwork", "infer_network", "infer_networks", "TRANSMISSION_M
 TransmissionModel = Literal["exponential", "rayleigh", "log-normal"]
 TRANSMISSION_MODELS: tuple[str, ...] = ("exponential", "rayleigh", "log-normal")
 #: weight of a network edge and of the external ("epsilon") parent, as NetInf
-BETA, EPSILON = 0.5, 1e-9
+BETA, EPSILON = 0.5, 1e-10
 
 
 @dataclass(frozen=True)
@@ -138,17 +141,39 @@ class InferredNetwork:
 
 
 # ------------------------------------------------------------------ densities
-def _log_density(model: str, params: tuple[float, ...], dt: np.ndarray) -> np.ndarray:
-    """``log f(dt)`` of the transmission model, ``dt > 0``."""
+def _density(model: str, params: tuple[float, ...]):
+    """The transmission density ``f(dt)`` as a scalar function, written as
+    NetworkInference's C++ writes it (same operations, same order)."""
     if model == "exponential":
         (rate,) = params
-        return np.log(rate) - rate * dt
+        return lambda x: rate * math.exp(-1 * rate * x)
     if model == "rayleigh":
         (alpha,) = params
-        return np.log(dt) - 2 * np.log(alpha) - dt ** 2 / (2 * alpha ** 2)
+        return lambda x: (x / alpha ** 2) * math.exp(-x ** 2 / (2 * alpha ** 2))
     mu, sigma = params
-    z = (np.log(dt) - mu) / sigma
-    return -np.log(dt * sigma) - 0.5 * np.log(2 * np.pi) - z ** 2 / 2
+    return lambda x: (1 / (x * sigma * math.sqrt(2 * math.pi))
+                      * math.exp(-((math.log(x) - mu) ** 2) / (2 * sigma ** 2)))
+
+
+def _scores(model: str, params: tuple[float, ...], dt: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """``log(beta f(dt))`` and ``log(epsilon f(dt))`` of every pair.
+
+    Computed once per distinct gap with the C library's ``exp`` and ``log`` (Python's
+    ``math``), in NetworkInference's order of operations, so that the scores are the
+    same floating-point numbers as R's: the greedy search breaks exact ties between
+    equally good edges, and equal real numbers must compare equal here as they do there.
+    A density that underflows to 0 gives a score of ``-inf``.
+    """
+    gaps, inverse = np.unique(dt, return_inverse=True)
+    f = _density(model, params)
+    edge = np.empty(len(gaps))
+    ext = np.empty(len(gaps))
+    for i, x in enumerate(gaps.tolist()):
+        y = f(x)
+        edge[i] = math.log(BETA * y) if BETA * y > 0 else -math.inf
+        ext[i] = math.log(EPSILON * y) if EPSILON * y > 0 else -math.inf
+    return edge[inverse], ext[inverse]
 
 
 def _check_params(model: str, params: Any) -> tuple[float, ...]:
@@ -360,16 +385,12 @@ def _infer(cs: _Cascades, model: str, params: Any, n_edges: int | None,
         params_t: tuple[float, ...] = (_initial_rate(cs, starts),)
     else:
         params_t = _check_params(model, params)
-    logf = _log_density(model, params_t, dt)
-    if len(logf) and not np.all(np.isfinite(logf)):
-        raise SpecificationError(
-            f"the {model} density with params {params_t} underflows for some of the observed "
-            f"gaps (up to {dt.max():g}); choose parameters on the scale of the gaps."
-        )
-    return _greedy(cs, pi, pj, logf, model, params_t, n_edges, cutoff, cap)
+    edge_score, ext_score = _scores(model, params_t, dt)
+    return _greedy(cs, pi, pj, edge_score, ext_score, model, params_t, n_edges, cutoff, cap)
 
 
-def _greedy(cs: _Cascades, pi: np.ndarray, pj: np.ndarray, logf: np.ndarray, model: str,
+def _greedy(cs: _Cascades, pi: np.ndarray, pj: np.ndarray, edge_score: np.ndarray,
+            ext_score: np.ndarray, model: str,
             params: tuple[float, ...], n_edges: int | None,
             cutoff: float | None, cap: bool) -> InferredNetwork:
     n_rows = len(cs.node)
@@ -377,19 +398,22 @@ def _greedy(cs: _Cascades, pi: np.ndarray, pj: np.ndarray, logf: np.ndarray, mod
     n_casc = len(cs.cascade_labels)
     # slots: the later adopters (rows j); initial score: best external parent
     score = np.full(n_rows, -np.inf)
-    np.maximum.at(score, pj, np.log(EPSILON) + logf)
-    ext_parent = np.full(n_rows, -1)
-    if len(pj):
-        # the external parent is the best-scoring earlier adopter (first on ties)
-        best = np.lexsort((pi, -logf, pj))
-        first = np.ones(len(best), dtype=bool)
-        first[1:] = pj[best][1:] != pj[best][:-1]
-        ext_parent[pj[best][first]] = pi[best][first]
+    np.maximum.at(score, pj, ext_score)
+    slots = np.unique(pj)
+    if len(slots) and not np.all(np.isfinite(score[slots])):
+        r = slots[~np.isfinite(score[slots])][0]
+        raise SpecificationError(
+            f"the {model} density with params {params} is 0 (underflows) at every gap "
+            f"between {show(cs.node_labels[cs.node[r]])} in cascade "
+            f"{show(cs.cascade_labels[cs.cascade[r]])} and its earlier adopters (R: "
+            f"'Observed time with zero likelihood'); choose parameters on the scale of "
+            f"the gaps (up to {float(np.max(cs.time) - np.min(cs.time)):g})."
+        )
     parent = np.full(n_rows, -1)  # network parent (row index), -1: external
-    edge_score = np.log(BETA) + logf  # score of each pair as a network edge
-    # candidate edges (u, v) in the order of node ids, as NetworkInference's std::map
+    # candidate edges keyed (destination, origin) in the order of node ids, as
+    # NetworkInference's std::map: equally good edges go to the last key
     u, v = cs.node[pi], cs.node[pj]
-    pair_edge_key = u.astype(np.int64) * n_nodes + v
+    pair_edge_key = v.astype(np.int64) * n_nodes + u
     edge_keys, pair_edge = np.unique(pair_edge_key, return_inverse=True)
     n_possible = len(edge_keys)
     if n_edges is not None and cap:
@@ -427,7 +451,7 @@ def _greedy(cs: _Cascades, pi: np.ndarray, pj: np.ndarray, logf: np.ndarray, mod
         masked = np.where(available, improvement, -np.inf)
         best_value = masked.max()
         e_best = int(np.flatnonzero(masked == best_value)[-1])  # last on ties, as R
-        node_v = int(edge_keys[e_best] % n_nodes)
+        node_v = int(edge_keys[e_best] // n_nodes)
         idx = by_dest[dest_start[node_v]:dest_start[node_v + 1]]
         idx = idx[pair_edge[idx] == e_best]
         delta_rows = edge_score[idx] - score[pj[idx]]
@@ -451,8 +475,8 @@ def _greedy(cs: _Cascades, pi: np.ndarray, pj: np.ndarray, logf: np.ndarray, mod
             stopped = "n_edges"
     keys = edge_keys[np.array(chosen, dtype=np.int64)]
     edges = pd.DataFrame({
-        "source": cs.node_labels[keys // n_nodes] if len(keys) else np.array([], dtype=object),
-        "target": cs.node_labels[keys % n_nodes] if len(keys) else np.array([], dtype=object),
+        "source": cs.node_labels[keys % n_nodes] if len(keys) else np.array([], dtype=object),
+        "target": cs.node_labels[keys // n_nodes] if len(keys) else np.array([], dtype=object),
         "improvement": np.array(gains, dtype=np.float64),
         "p_value": np.array(pvalues, dtype=np.float64),
     })
