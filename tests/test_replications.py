@@ -178,3 +178,32 @@ def test_cli_treaty_bad_files_exit_2(tmp_path, capsys, content, match):
 def test_cli_treaty_missing_file(capsys):
     assert main(["treaty", "/nonexistent/x.csv", "--start", "2007"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_policy_networks_replication():
+    rep = replications.run("policy_networks")
+    assert rep.main.n_obs == 857 and rep.main.n_events == 27
+    assert rep.results["reinferred"].n_obs == 857
+    v = rep.verdicts().set_index("term")
+    assert v.loc["network_dhb", "estimate"] > 0 and v.loc["network_inferred", "estimate"] > 0
+    assert "share" in rep.data_notes[0]
+
+
+def test_policy_network_exposure_by_hand():
+    """The share of a state's sources in DHB's network of year t that had adopted a
+    lottery by t - 1, computed directly from the tables."""
+    from diffusion import RiskSet, datasets
+    from diffusion.exposure import network
+
+    panel = datasets.load_lottery()
+    rs = RiskSet.from_panel(panel, unit="state", time="year", event="adopt")
+    nets = datasets.load_dhb_networks()
+    f = rs.with_exposure("x", network(nets.assign(year=nets["year"] - 1), time="year")).frame
+    adopted = panel.loc[panel["adopt"] == 1].set_index("state")["year"]
+    members = set(panel["state"])
+    for state, year in [("CA", 1980), ("TX", 1985), ("GA", 1975), ("VT", 1970)]:
+        ties = nets[(nets["year"] == year) & (nets["target"] == state)
+                    & nets["source"].isin(members)]
+        share = np.mean([adopted.get(s, 9999) <= year - 1 for s in ties["source"]])
+        got = f.loc[(f["state"] == state) & (f["year"] == year), "x"]
+        assert len(got) == 1 and got.iloc[0] == pytest.approx(share, abs=1e-12)

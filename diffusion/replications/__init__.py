@@ -14,6 +14,9 @@ crpd
     The CEDAW design run on a second treaty (CRPD, 2007-2016).
 lottery
     State lotteries 1964-1986 (Berry & Berry 1990), N = 857.
+policy_networks
+    The lottery model with exposure through inferred policy networks (Desmarais,
+    Harden & Boehmke 2015), published and re-inferred with NetInf.
 domestic_violence
     Latin American domestic-violence laws and the Belém do Pará Convention
     (Hawkins & Humes 2002).
@@ -57,6 +60,12 @@ def _lottery() -> Replication:
     return go()
 
 
+def _policy_networks() -> Replication:
+    from diffusion.replications.policy_networks import run as go
+
+    return go()
+
+
 def _domestic_violence() -> Replication:
     from diffusion.replications.domestic_violence import run as go
 
@@ -68,6 +77,7 @@ _REGISTRY: dict[str, Callable[[], Replication]] = {
     "cedaw": _cedaw,
     "crpd": _crpd,
     "lottery": _lottery,
+    "policy_networks": _policy_networks,
     "domestic_violence": _domestic_violence,
 }
 NAMES = tuple(_REGISTRY)
