@@ -10,14 +10,19 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import INPUTS, OUTPUTS, REF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from _reference import INPUTS, OUTPUTS, REF
-from diffusion import datasets as ds
 from diffusion import DiffusionError, RiskSet
-from diffusion.errors import DataError, DuplicateKeyError, MissingColumnError, SpecificationError
+from diffusion import datasets as ds
+from diffusion.errors import (
+    DataError,
+    DuplicateKeyError,
+    MissingColumnError,
+    SpecificationError,
+)
 from diffusion.exposure import infer_network, infer_networks, network
 
 TINY = pd.DataFrame({

@@ -9,7 +9,7 @@ import pandas as pd
 from diffusion.data.checks import check_option
 from diffusion.datasets._files import read_table
 
-__all__ = ["load_dhb_policies", "load_dhb_networks", "DHB_NETWORKS"]
+__all__ = ["DHB_NETWORKS", "load_dhb_networks", "load_dhb_policies"]
 
 DHB_NETWORKS: tuple[str, ...] = ("35y_300", "10y_400")
 _POLICY_DTYPES = {"state": "object", "policy": "object", "year": "int64"}

@@ -68,10 +68,17 @@ import pandas as pd
 from scipy import special
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_frame, check_option, listing, preview, show
+from diffusion.data.checks import (
+    check_columns,
+    check_frame,
+    check_option,
+    listing,
+    preview,
+    show,
+)
 from diffusion.errors import DataError, DuplicateKeyError, SpecificationError
 
-__all__ = ["InferredNetwork", "infer_network", "infer_networks", "TRANSMISSION_MODELS"]
+__all__ = ["TRANSMISSION_MODELS", "InferredNetwork", "infer_network", "infer_networks"]
 
 TransmissionModel = Literal["exponential", "rayleigh", "log-normal"]
 TRANSMISSION_MODELS: tuple[str, ...] = ("exponential", "rayleigh", "log-normal")

@@ -29,7 +29,7 @@ from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
 from diffusion.replications.lottery import FORMULA
 
-__all__ = ["run", "WINDOW", "N_EDGES"]
+__all__ = ["N_EDGES", "WINDOW", "run"]
 
 WINDOW, N_EDGES = 35, 300
 
@@ -75,13 +75,13 @@ def run() -> Replication:
         claims=claims,
         results=results,
         data_notes=(
-            f"The re-inferred networks share {overlap.mean():.0%} of their edges with DHB's "
-            f"(range {overlap.min():.0%}-{overlap.max():.0%} over {len(overlap)} years); "
-            f"DHB's NetInf settings are not in the archive.",
-            "The archive does not say which state of a pair is the source; the direction "
-            "used is the one NetInf recovers (data/dhb_networks.md).",
-            "The lottery itself is one of the 187 policies; the network of year t uses only "
-            "adoptions up to t - 1.",
+            (f"The re-inferred networks share {overlap.mean():.0%} of their edges with "
+             f"DHB's (range {overlap.min():.0%}-{overlap.max():.0%} over {len(overlap)} "
+             f"years); DHB's NetInf settings are not in the archive."),
+            ("The archive does not say which state of a pair is the source; the direction "
+             "used is the one NetInf recovers (data/dhb_networks.md)."),
+            ("The lottery itself is one of the 187 policies; the network of year t uses "
+             "only adoptions up to t - 1."),
         ),
     )
 
