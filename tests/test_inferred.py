@@ -208,6 +208,8 @@ def test_bad_input():
         infer_network(TINY.assign(unit=[None] + list(TINY["unit"][1:])), n_edges=1)
     with pytest.raises(DiffusionError, match="DataFrame"):
         infer_network([1, 2], n_edges=1)
+    with pytest.raises(SpecificationError, match="at least two cascades"):
+        infer_network(TINY[TINY["cascade"] == 1], p_value_cutoff=0.05, params=0.5)
     with pytest.raises(SpecificationError, match="window"):
         infer_networks(TINY, [3], window=0, n_edges=1)
 

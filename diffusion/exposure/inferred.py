@@ -388,6 +388,11 @@ def _infer(cs: _Cascades, model: str, params: Any, n_edges: int | None,
            cutoff: float | None, *, cap: bool = False) -> InferredNetwork:
     """NetInf on prepared cascades; ``cap``: ask for at most the possible edges."""
     pi, pj, dt, starts = _pairs(cs)
+    if cutoff is not None and len(cs.cascade_labels) < 2:
+        raise SpecificationError(
+            f"p_value_cutoff needs at least two cascades (Vuong's test compares the fit "
+            f"cascade by cascade); found {len(cs.cascade_labels)}. Give n_edges instead."
+        )
     if params is None:
         params_t: tuple[float, ...] = (_initial_rate(cs, starts),)
     else:
