@@ -664,6 +664,53 @@ def build_dhb_networks(src: Path) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+MEDINNOV_COVARIATES = ["detail", "meet", "coll", "attend", "proage", "length", "here",
+                       "science", "position", "journ2", "nojourn", "free", "social", "club",
+                       "friends", "belief", "presc", "detail2", "proximty"]
+MEDINNOV_NETWORKS = {"net1": "advice", "net2": "discussion", "net3": "friendship"}
+
+
+def _doctor(city, ident) -> pd.Series:
+    """Doctor key unique across the four cities: city and within-city id, e.g. '2-017'."""
+    return pd.Series([f"{int(c)}-{int(i):03d}" for c, i in zip(city, ident)], dtype=object)
+
+
+def build_medical_innovation(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coleman, Katz & Menzel's doctors (one row each) and their nominations (one row each)."""
+    raw = read(src, "policy-diffusion-benchmarks/netdiffuseR_medInnovations.csv")
+    if not raw["toa"].between(1, 18).all() or not raw["city"].isin([1, 2, 3, 4]).all():
+        raise SystemExit("medical_innovation: unexpected toa or city codes")
+    doctors = pd.DataFrame({
+        "doctor": _doctor(raw["city"], raw["id"]),
+        "city": as_int(raw["city"]),
+        "id": as_int(raw["id"]),
+        # 18 is netdiffuseR's code for "not adopted by month 17" (one plus the last month)
+        "month": as_int(raw["toa"].where(raw["toa"] < 18)),
+        "toa_original": as_int(raw["toa"]),
+    })
+    for col in MEDINNOV_COVARIATES:
+        values = raw[col]
+        doctors[col] = as_int(values) if (values.dropna() % 1 == 0).all() else values
+    doctors = doctors.sort_values(["city", "id"], kind="mergesort").reset_index(drop=True)
+    check_unique(doctors, ["doctor"], "medical_innovation")
+    cols = [c for c in raw.columns if c.split("_")[0] in MEDINNOV_NETWORKS]
+    long = raw.melt(id_vars=["city", "id"], value_vars=cols, var_name="item",
+                    value_name="alter_id").dropna(subset=["alter_id"])
+    ties = pd.DataFrame({
+        "ego": _doctor(long["city"], long["id"]).to_numpy(),
+        "alter": _doctor(long["city"], long["alter_id"]).to_numpy(),
+        "city": as_int(long["city"]).to_numpy(),
+        "network": long["item"].str.split("_").str[0].map(MEDINNOV_NETWORKS).to_numpy(),
+        "rank": as_int(long["item"].str.split("_").str[1].astype(int)).to_numpy(),
+    })
+    ties["alter_surveyed"] = ties["alter"].isin(set(doctors["doctor"]))
+    if (ties["ego"] == ties["alter"]).any():
+        raise SystemExit("medical_innovation: self-nominations")
+    ties = ties.sort_values(["city", "ego", "network", "rank"], kind="mergesort")
+    check_unique(ties, ["ego", "network", "rank"], "medical_innovation_ties")
+    return doctors, ties.reset_index(drop=True)
+
+
 # Belem do Para Convention (Inter-American Convention on the Prevention, Punishment and
 # Eradication of Violence against Women, OAS treaty A-61, adopted 9 June 1994): year in
 # which each party deposited its instrument of ratification or accession with the OAS
@@ -698,6 +745,7 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
     codes = Codes(regions, cow_states)
     state_system = build_state_system(src, codes)
     spid, spid_policies = build_spid(src)
+    doctors, nominations = build_medical_innovation(src)
     tables = {
         "regions": regions,
         "state_system": state_system,
@@ -710,6 +758,8 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "lottery": build_lottery(src),
         "dhb_policies": build_dhb_policies(src),
         "dhb_networks": build_dhb_networks(src),
+        "medical_innovation": doctors,
+        "medical_innovation_ties": nominations,
         "belem_do_para": build_belem_do_para(regions),
     }
     out.mkdir(parents=True, exist_ok=True)

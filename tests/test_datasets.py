@@ -37,6 +37,12 @@ COLUMNS = {
     "load_belem_do_para": ["iso3", "cown", "country", "year"],
     "load_dhb_policies": ["state", "policy", "year"],
     "load_dhb_networks": ["network", "year", "source", "target"],
+    "load_medical_innovation": ["doctor", "city", "id", "month", "toa_original", "detail",
+                                "meet", "coll", "attend", "proage", "length", "here",
+                                "science", "position", "journ2", "nojourn", "free", "social",
+                                "club", "friends", "belief", "presc", "detail2", "proximty"],
+    "load_medical_innovation_ties": ["ego", "alter", "city", "network", "rank",
+                                     "alter_surveyed"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -49,6 +55,8 @@ TABLES = {
     "belem_do_para": ds.load_belem_do_para,
     "dhb_policies": ds.load_dhb_policies,
     "dhb_networks": lambda: ds.load_dhb_networks(None),
+    "medical_innovation": ds.load_medical_innovation,
+    "medical_innovation_ties": ds.load_medical_innovation_ties,
 }
 
 
@@ -383,3 +391,19 @@ def test_dhb_networks_direction_is_recovered_by_netinf():
         backward = {(b, a) for a, b in forward}
         assert len(forward & pairs) / 300 > 0.8
         assert len(backward & pairs) / 300 < 0.25
+
+
+def test_medical_innovation_tables():
+    d = ds.load_medical_innovation()
+    assert len(d) == 125 and d["doctor"].is_unique
+    assert d.groupby("city").size().to_dict() == {1: 62, 2: 24, 3: 21, 4: 18}
+    assert d["month"].dropna().between(1, 17).all()
+    # netdiffuseR's code 18 (not adopted) became a missing month, nothing else changed
+    assert (d["month"].isna() == (d["toa_original"] == 18)).all()
+    assert (d["month"].dropna() == d.loc[d["month"].notna(), "toa_original"]).all()
+    t = ds.load_medical_innovation_ties()
+    assert not t.duplicated(["ego", "network", "rank"]).any()
+    assert (t["ego"] != t["alter"]).all() and t["ego"].isin(d["doctor"]).all()
+    assert (t["alter_surveyed"] == t["alter"].isin(d["doctor"])).all()
+    # a nomination stays within the nominator's city
+    assert (t["alter"].str.split("-").str[0].astype(int) == t["city"]).all()

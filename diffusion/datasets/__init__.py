@@ -28,6 +28,11 @@ load_spid, load_spid_policies
     Adoptions of 728 policies (SPID) and the policies' metadata.
 load_lottery
     Berry & Berry's (1990) state lottery panel.
+Networks
+
+load_medical_innovation, load_medical_innovation_ties
+    Coleman, Katz & Menzel's doctors, the month they adopted tetracycline, and their
+    advice, discussion and friendship nominations.
 load_dhb_policies, load_dhb_networks
     Adoptions of 187 policies and the diffusion networks inferred from them by
     Desmarais, Harden & Boehmke (2015).
@@ -36,6 +41,10 @@ load_dhb_policies, load_dhb_networks
 from diffusion.datasets.covariates import load_covariates
 from diffusion.datasets.dhb import DHB_NETWORKS, load_dhb_networks, load_dhb_policies
 from diffusion.datasets.lottery import load_lottery
+from diffusion.datasets.medical_innovation import (
+    load_medical_innovation,
+    load_medical_innovation_ties,
+)
 from diffusion.datasets.regions import load_regions
 from diffusion.datasets.spid import load_spid, load_spid_policies
 from diffusion.datasets.state_system import load_state_system
@@ -51,6 +60,8 @@ __all__ = [
     "load_dhb_networks",
     "load_dhb_policies",
     "load_lottery",
+    "load_medical_innovation",
+    "load_medical_innovation_ties",
     "load_regions",
     "load_spid",
     "load_spid_policies",

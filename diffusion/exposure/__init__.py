@@ -8,10 +8,13 @@ history, including units that have left the risk set.
 * :func:`regional_share`, :func:`regional_count`, :func:`regional_density`
 * :func:`world_share`, :func:`world_count`
 * :func:`network`
+* :func:`structural_equivalence`: Burt's structural-equivalence weights, as ties for
+  :func:`network`
 * :func:`infer_network`, :func:`infer_networks`: networks inferred from the order of
   past adoptions (NetInf), to use as the ties of :func:`network`
 """
 
+from diffusion.exposure.equivalence import structural_equivalence
 from diffusion.exposure.inferred import InferredNetwork, infer_network, infer_networks
 from diffusion.exposure.network import NetworkExposure, network
 from diffusion.exposure.regional import (
@@ -29,6 +32,7 @@ __all__ = [
     "world_share",
     "world_count",
     "network",
+    "structural_equivalence",
     "infer_network",
     "infer_networks",
     "InferredNetwork",
