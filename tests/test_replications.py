@@ -207,3 +207,32 @@ def test_policy_network_exposure_by_hand():
         share = np.mean([adopted.get(s, 9999) <= year - 1 for s in ties["source"]])
         got = f.loc[(f["state"] == state) & (f["year"] == year), "x"]
         assert len(got) == 1 and got.iloc[0] == pytest.approx(share, abs=1e-12)
+
+
+def test_medical_innovation_replication():
+    rep = replications.run("medical_innovation")
+    assert rep.main.n_events == 108 and rep.main.n_units == 124  # one doctor lacks proage
+    v = rep.verdicts().set_index("term")
+    assert set(v.index) == {"cohesion", "structural", "journ2"}
+    assert rep.main.cov_type == "cluster"
+
+
+def test_medical_innovation_exposures_by_hand():
+    """Cohesion and structural exposure of one doctor-month, from the tables directly."""
+    from diffusion import datasets
+    from diffusion.replications.medical_innovation import risk_set
+
+    rs, se = risk_set()
+    f = rs.frame.set_index(["doctor", "month"])
+    d = datasets.load_medical_innovation().set_index("doctor")
+    t = datasets.load_medical_innovation_ties()
+    adopted_by = d["month"].astype("float64")
+    for doctor, month in [("1-003", 8), ("1-007", 17), ("1-014", 9), ("1-002", 12)]:
+        named = set(t.loc[(t["ego"] == doctor) & t["alter_surveyed"], "alter"])
+        share = np.mean([adopted_by[a] <= month - 1 for a in named]) if named else 0.0
+        assert f.loc[(doctor, month), "cohesion"] == pytest.approx(share, abs=1e-12)
+        w = se[se["target"] == doctor].set_index("source")["weight"]
+        expected = float((w * (adopted_by.reindex(w.index) <= month - 1)).sum() / w.sum())
+        assert f.loc[(doctor, month), "structural"] == pytest.approx(expected, abs=1e-12)
+        # SE weights stay within the doctor's city
+        assert (w.index.str.split("-").str[0] == doctor.split("-")[0]).all()

@@ -14,6 +14,9 @@ crpd
     The CEDAW design run on a second treaty (CRPD, 2007-2016).
 lottery
     State lotteries 1964-1986 (Berry & Berry 1990), N = 857.
+medical_innovation
+    Tetracycline among the doctors of four cities: contagion through cohesion
+    (Coleman, Katz & Menzel 1966) versus structural equivalence (Burt 1987).
 policy_networks
     The lottery model with exposure through inferred policy networks (Desmarais,
     Harden & Boehmke 2015), published and re-inferred with NetInf.
@@ -60,6 +63,12 @@ def _lottery() -> Replication:
     return go()
 
 
+def _medical_innovation() -> Replication:
+    from diffusion.replications.medical_innovation import run as go
+
+    return go()
+
+
 def _policy_networks() -> Replication:
     from diffusion.replications.policy_networks import run as go
 
@@ -78,6 +87,7 @@ _REGISTRY: dict[str, Callable[[], Replication]] = {
     "crpd": _crpd,
     "lottery": _lottery,
     "policy_networks": _policy_networks,
+    "medical_innovation": _medical_innovation,
     "domestic_violence": _domestic_violence,
 }
 NAMES = tuple(_REGISTRY)
