@@ -10,23 +10,12 @@ each stage over several repetitions.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 import pandas as pd
+from _timing import timed
 
 from diffusion import DiscreteTimeHazard, RiskSet, simulate
 from diffusion.exposure import network, regional_share, world_share
-
-
-def timed(fn, repeat: int = 7):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
@@ -45,10 +34,10 @@ def main() -> None:
         rs = rs.with_exposure("world", world_share())
         return rs.with_exposure("network", network(edges))
 
-    t_build, rs = timed(build)
+    t_build, rs = timed(build, 7)
     model = DiscreteTimeHazard.from_formula("event ~ x1 + x2 + regional + world + network", rs,
                                             link="cloglog", time="cubic")
-    t_fit, res = timed(lambda: model.fit(cov_type="cluster"))
+    t_fit, res = timed(lambda: model.fit(cov_type="cluster"), 7)
     print(f"rows at risk: {rs.n_obs}, units: {rs.n_units}, events: {rs.n_events}")
     print(f"risk set + covariates + 3 exposures: {t_build * 1000:8.1f} ms (median of 7)")
     print(f"cloglog fit + clustered SEs:         {t_fit * 1000:8.1f} ms (median of 7)")

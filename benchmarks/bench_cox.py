@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import timed
 
 from diffusion import CoxHazard, RiskSet
 
@@ -63,14 +62,6 @@ def panel(n_rows: int, seed: int = 1) -> pd.DataFrame:
     return frame
 
 
-def timed(fn, repeat: int):
-    fn()  # warm-up, untimed: first-touch page faults of the large arrays
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 R_CODE = r"""
@@ -119,7 +110,7 @@ def run_lifelines(frame: pd.DataFrame, repeat: int):
         return CoxTimeVaryingFitter().fit(df, id_col="unit", start_col="start",
                                           stop_col="year", event_col="event")
 
-    t, ctv = timed(fit, repeat)
+    t, ctv = timed(fit, repeat, warm_up=True)
     return t, ctv.params_[COVARIATES].to_numpy()
 
 
@@ -134,8 +125,10 @@ def main() -> None:
         frame = panel(size)
         rs = RiskSet.from_panel(frame, unit="unit", time="year", event="event")
         model = CoxHazard(rs, covariates=COVARIATES)
-        t_ours, res = timed(lambda: model.fit(cov_type="classic"), args.repeat)
-        t_ours_cl, _ = timed(lambda: model.fit(cov_type="cluster"), args.repeat)
+        t_ours, res = timed(lambda: model.fit(cov_type="classic"), args.repeat,
+                               warm_up=True)
+        t_ours_cl, _ = timed(lambda: model.fit(cov_type="cluster"), args.repeat,
+                              warm_up=True)
         ours = res.params.to_numpy()
         print(f"\n{len(frame):,} rows, {rs.n_units:,} units, {rs.n_events:,} events "
               f"(up to {frame.groupby('year')['event'].sum().max()} per year); "

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import timed
 
 from diffusion.datasets import load_dhb_policies
 from diffusion.exposure import infer_network, infer_networks
@@ -49,14 +49,6 @@ cat(paste(out$origin_node, out$destination_node, sep = ">"), sep = "\n")
 """
 
 
-def timed(fn, repeat: int):
-    fn()
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
@@ -67,13 +59,13 @@ def main() -> None:
     policies = load_dhb_policies()
     cols = {"unit": "state", "cascade": "policy", "time": "year"}
     t_one, net = timed(lambda: infer_network(policies, n_edges=300, params=0.5, **cols),
-                       args.repeat)
+                       args.repeat, warm_up=True)
     print(f"{len(policies):,} adoptions, {policies['policy'].nunique()} cascades, "
           f"{net.n_possible_edges:,} possible edges; median of {args.repeat}")
     print(f"  diffusion infer_network, 300 edges        {t_one:8.3f} s")
     t_years, yearly = timed(lambda: infer_networks(policies, range(1960, 2010), window=35,
                                                    n_edges=300, params=0.5, **cols),
-                            args.repeat)
+                            args.repeat, warm_up=True)
     print(f"  diffusion infer_networks, 50 years        {t_years:8.3f} s "
           f"({len(yearly):,} edges)")
     rscript = shutil.which("Rscript")

@@ -9,23 +9,12 @@ the frailty model, and prints the median wall time of each over several repetiti
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 import pandas as pd
+from _timing import timed
 from scipy import special
 
 from diffusion import FirthHazard, FrailtyHazard, RiskSet, effects
-
-
-def timed(fn, repeat: int = 5):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def panel(n_units: int = 1000, n_years: int = 30, seed: int = 1) -> RiskSet:

@@ -14,10 +14,10 @@ replication.
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import numpy as np
+from _timing import timed
 from threadpoolctl import threadpool_limits
 
 from diffusion import DiscreteTimeHazard, simulate
@@ -33,13 +33,6 @@ def design() -> simulate.SimulationDesign:
         pre_entry_adoption=0.05)
 
 
-def timed(fn, repeat: int = 5):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
