@@ -42,3 +42,24 @@ def lottery_frame() -> pd.DataFrame:
     lot = load_lottery()
     lot["year"] = lot["year_original"]
     return lot.drop(columns="year_original").astype({"party": "float64"})
+
+
+def run_r_script(script: Path, *args: object, timeout: int = 300) -> None:
+    """Run a reference R script (``Rscript script args...``) for a live-R test.
+
+    Skips the test when ``Rscript`` or one of the R packages the script loads is not
+    installed; fails it, with R's error output, when the script fails otherwise.
+    """
+    import shutil
+    import subprocess
+
+    import pytest
+
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.skip("Rscript is not installed")
+    proc = subprocess.run([rscript, str(script), *map(str, args)], check=False,
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0 and "there is no package called" in proc.stderr:
+        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
+    assert proc.returncode == 0, proc.stderr

@@ -25,13 +25,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import shutil
-import subprocess
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import INPUTS, OUTPUTS, REF, read_reference_csv, run_r_script
 
 import diffusion as d
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
@@ -39,8 +38,6 @@ from diffusion import time_terms as tt
 from diffusion.errors import DiffusionError, EstimationError, SpecificationError
 from diffusion.inference.compare import Comparison
 from diffusion.inference.tests import lr_test, parse_constraints, wald_test
-
-from _reference import INPUTS, OUTPUTS, REF, read_reference_csv
 
 R_SCRIPT = REF / "compare.R"
 FIXTURE = OUTPUTS / "compare_sim.json"
@@ -373,14 +370,7 @@ def test_comparison_is_frozen_and_renders():
 
 @pytest.mark.r
 def test_r_script_reproduces_fixture(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(R_SCRIPT), str(INPUTS), str(tmp_path)],
-                          check=False, capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(R_SCRIPT, INPUTS, tmp_path, timeout=600)
     new = json.loads((tmp_path / "compare_sim.json").read_text())
     new.pop("versions")  # another R or BLAS may run the script
 

@@ -25,16 +25,13 @@ errors -- so the observed differences are around 1e-10):
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, run_r_script
 
 from diffusion import CoxHazard, RiskSet
-
-from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
 
 R_SCRIPT = REF / "cox.R"
 
@@ -238,14 +235,7 @@ def _compare_json(new, old, path="", rtol=1e-7):
 
 @pytest.mark.r
 def test_r_script_reproduces_fixtures(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(R_SCRIPT), str(INPUTS), str(tmp_path), str(LOTTERY)],
-                          check=False, capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(R_SCRIPT, INPUTS, tmp_path, LOTTERY, timeout=900)
     for panel in SIMULATED + (("cox_lottery",) if LOTTERY.exists() else ()):
         new = json.loads((tmp_path / f"{panel}.json").read_text())
         problems = _compare_json(new, REFERENCE[panel])

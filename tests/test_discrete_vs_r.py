@@ -36,18 +36,23 @@ from __future__ import annotations
 import functools
 import json
 import math
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import (
+    INPUTS,
+    LOTTERY,
+    OUTPUTS,
+    REF,
+    lottery_frame,
+    read_reference_csv,
+    run_r_script,
+)
 
 from diffusion import DiscreteTimeHazard, RiskSet
 from diffusion import time_terms as tt
 from diffusion.models.time_terms import natural_spline_basis
-
-from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, read_reference_csv
 
 R_SCRIPT = REF / "discrete_time.R"
 
@@ -243,16 +248,7 @@ def _compare_json(new, old, where: str = "") -> list[str]:
 
 @pytest.mark.r
 def test_r_script_reproduces_fixtures(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run(
-        [rscript, str(R_SCRIPT), str(INPUTS), str(tmp_path), str(LOTTERY)],
-        check=False, capture_output=True, text=True, timeout=600,
-    )
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(R_SCRIPT, INPUTS, tmp_path, LOTTERY, timeout=600)
     panels = SIMULATED + (("lottery",) if LOTTERY.exists() else ())
     for panel in panels:
         name = f"discrete_time_{panel}.json"

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import functools
 import json
-import shutil
-import subprocess
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
-from _reference import INPUTS, OUTPUTS, REF, read_reference_csv
+from _reference import INPUTS, OUTPUTS, REF, read_reference_csv, run_r_script
 from scipy import integrate, special, stats
 
 from diffusion import (
@@ -276,14 +274,7 @@ def test_errors_say_what_to_do():
 # ------------------------------------------------------------------ live R (optional)
 @pytest.mark.r
 def test_r_script_reproduces_fixtures(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(REF / "effects.R"), str(INPUTS), str(tmp_path)],
-                          check=False, capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(REF / "effects.R", INPUTS, tmp_path)
     new = json.loads((tmp_path / "effects.json").read_text())
     for key, case in REFERENCE["cases"].items():
         for v, ref in case["ame"].items():

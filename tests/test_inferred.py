@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
-from _reference import INPUTS, OUTPUTS, REF
+from _reference import INPUTS, OUTPUTS, REF, run_r_script
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -390,14 +388,7 @@ def test_r_p_values_explained(name, f):
 
 @pytest.mark.r
 def test_r_script_reproduces_fixtures(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(REF / "netinf.R"), str(INPUTS), str(tmp_path)],
-                          check=False, capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(REF / "netinf.R", INPUTS, tmp_path)
     new = json.loads((tmp_path / "netinf.json").read_text())["cases"]
     for name, case in REFERENCE.items():
         assert new[name]["edges"]["origin"] == case["edges"]["origin"]

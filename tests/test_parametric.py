@@ -9,20 +9,17 @@ likelihood 1e-8 (relative); both sides converge far below them.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, run_r_script
 from scipy import optimize
 
 import diffusion as d
 from diffusion import PiecewiseExponentialHazard, RiskSet, WeibullHazard
 from diffusion.errors import SeparationError, SpecificationError
 from diffusion.models._engines.parametric import weibull_terms
-
-from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame
 
 R_SCRIPT = REF / "cox_parametric.R"
 
@@ -185,14 +182,7 @@ def test_parametric_bad_input():
 
 @pytest.mark.r
 def test_r_script_reproduces_fixtures(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(R_SCRIPT), str(INPUTS), str(tmp_path), str(LOTTERY)],
-                          check=False, capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(R_SCRIPT, INPUTS, tmp_path, LOTTERY, timeout=600)
     from test_cox_vs_r import _compare_json
 
     names = ["cox_parametric_sim_a"] + (["cox_parametric_lottery"] if LOTTERY.exists() else [])

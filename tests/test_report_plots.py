@@ -5,8 +5,6 @@ year, coefficient plots with hazard ratios, Cox baseline hazard and predicted ad
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,8 @@ import diffusion as d
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet, report
 from diffusion.errors import DataError, GroupError, SpecificationError
 from diffusion.time_terms import Dummies, Periods
+
+from _reference import run_r_script
 
 REF = Path(__file__).parent / "reference"
 INPUTS = REF / "inputs"
@@ -429,14 +429,7 @@ def test_predicted_adoption_refusals(rs, cox, cloglog):
 # ------------------------------------------------------------------ fixtures
 @pytest.mark.r
 def test_r_script_reproduces_fixture(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.skip("Rscript is not installed")
-    proc = subprocess.run([rscript, str(R_SCRIPT), str(INPUTS), str(tmp_path)], check=False,
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
-    assert proc.returncode == 0, proc.stderr
+    run_r_script(R_SCRIPT, INPUTS, tmp_path)
     new = json.loads((tmp_path / "report_curves.json").read_text())
     assert new.keys() == R_OUT.keys()
     for key in ("km_entry", "km_membership"):
