@@ -4,11 +4,13 @@ invariants and bad input. The comparison with R netdiffuseR is in test_equivalen
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import INPUTS, OUTPUTS, REF, run_r_script
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +152,101 @@ def test_bad_input():
         structural_equivalence(ties, units=["a", "a", "c"])
     out = structural_equivalence(ties, units=["a", "b"])
     assert {n.kind for n in out.attrs["notes"]} >= {"ties_outside_units"}
+
+
+# ------------------------------------------------------------------ R netdiffuseR
+R_OUT = json.loads((OUTPUTS / "equivalence.json").read_text())
+
+
+def _dense(trip, n):
+    W = np.zeros((n, n))
+    W[np.asarray(trip["i"]) - 1, np.asarray(trip["j"]) - 1] = trip["x"]
+    return W
+
+
+def _medinnov():
+    doctors = pd.read_csv(INPUTS / "equivalence_doctors.csv")
+    ties = pd.read_csv(INPUTS / "equivalence_ties.csv")
+    groups = doctors[["doctor", "city"]].rename(columns={"doctor": "unit", "city": "group"})
+    return doctors, ties, groups
+
+
+@pytest.mark.parametrize("key,max_steps", [("se_city", 6), ("se_city_n20", None)])
+def test_medical_innovation_weights_equal_netdiffuser(key, max_steps):
+    """struct_equiv(g, groupvar = city) to 1e-12 (netdiffuseR adds 1e-15 to the row sums).
+
+    netdiffuseR follows paths of at most 6 steps; ``n = 20`` is exact on this graph
+    (its longest geodesic has 10 steps), as ``max_steps=None``.
+    """
+    doctors, ties, groups = _medinnov()
+    units = doctors["doctor"].tolist()
+    se = structural_equivalence(ties, units=units, source="alter", target="ego",
+                                groups=groups, max_steps=max_steps)
+    ref = _dense(R_OUT["medinnov"][key], len(units))
+    np.testing.assert_allclose(_weights(se, units), ref, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("k", range(3))
+@pytest.mark.parametrize("key,kw", [("se", {"max_steps": 6}), ("se_n20", {}),
+                                    ("se_v2", {"max_steps": 6, "v": 2.0})])
+def test_random_graph_weights_equal_netdiffuser(k, key, kw):
+    rand = pd.read_csv(INPUTS / "equivalence_random.csv")
+    part = rand[rand["graph"] == k]
+    case = R_OUT["random"][k]
+    se = structural_equivalence(part, units=case["nodes"], source="alter", target="ego", **kw)
+    ref = _dense(case[key], len(case["nodes"]))
+    np.testing.assert_allclose(_weights(se, case["nodes"]), ref, rtol=1e-12, atol=1e-14)
+
+
+def _exposures():
+    """Cohesion and SE exposure of the doctor-months, as network() computes them."""
+    doctors, ties, groups = _medinnov()
+    adopters = doctors[doctors["toa"] < 18]
+    rs = RiskSet.from_events(adopters, unit="doctor", time="toa", units=doctors["doctor"],
+                             start=1, end=17)
+    se = structural_equivalence(ties, units=doctors["doctor"], source="alter", target="ego",
+                                groups=groups, max_steps=6)
+    rs = (rs.with_exposure("cohesion", network(ties.drop_duplicates(), source="alter",
+                                               target="ego"))
+            .with_exposure("se", network(se, weight="weight")))
+    return doctors, rs.frame
+
+
+def test_exposures_equal_netdiffuser():
+    """Row (i, t) reads adoption by t - 1: netdiffuseR's exposure column t - 1 (which
+    counts adoption at or before its time). Cohesion: exposure(diffnet) (0/1 ties);
+    structural: exposure(diffnet, alt.graph = SE, valued = TRUE)."""
+    doctors, frame = _exposures()
+    pos = {d: i for i, d in enumerate(doctors["doctor"])}
+    for column, key in (("cohesion", "exposure_cohesion"), ("se", "exposure_se_burt")):
+        ref = np.array(R_OUT["medinnov"][key])
+        later = frame[frame["toa"] >= 2]
+        expected = ref[[pos[d] for d in later["doctor"]], later["toa"].to_numpy() - 2]
+        np.testing.assert_allclose(later[column], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_netdiffuser_se_exposure_uses_inverse_weights():
+    """netdiffuseR's exposure(alt.graph = "se") weighs alters by 1 / SE (documented
+    difference): rebuilt from the stored SE weights it equals R's values."""
+    doctors, ties, groups = _medinnov()
+    n = len(doctors)
+    W = _dense(R_OUT["medinnov"]["se_city"], n)
+    inv = np.divide(1.0, W, out=np.zeros_like(W), where=W != 0)
+    adopted = np.array([[toa <= t for t in range(1, 19)] for toa in doctors["toa"]], float)
+    with np.errstate(invalid="ignore"):
+        rebuilt = inv @ adopted / (inv.sum(axis=1, keepdims=True) + 1e-15)
+    ref = np.array(R_OUT["medinnov"]["exposure_se_inverse"])
+    np.testing.assert_allclose(rebuilt, ref, rtol=1e-10, atol=1e-12)
+    burt = np.array(R_OUT["medinnov"]["exposure_se_burt"])
+    assert np.max(np.abs(burt - ref)) > 0.05  # the two weightings differ materially
+
+
+@pytest.mark.r
+def test_r_script_reproduces_fixtures(tmp_path):
+    run_r_script(REF / "equivalence.R", INPUTS, tmp_path)
+    new = json.loads((tmp_path / "equivalence.json").read_text())
+    for key in ("se_city", "exposure_cohesion", "exposure_se_burt"):
+        a, b = new["medinnov"][key], R_OUT["medinnov"][key]
+        np.testing.assert_allclose(np.asarray(a["x"] if isinstance(a, dict) else a),
+                                   np.asarray(b["x"] if isinstance(b, dict) else b),
+                                   rtol=1e-12)

@@ -29,8 +29,15 @@ Conventions that differ between implementations (documented, tested)
 * Unreachable pairs count as distance 0 before scaling (netdiffuseR's ``inf.replace = 0``;
   Burt's own program used the longest path plus one). Pass ``unreachable="max+1"`` for
   the latter.
+* netdiffuseR follows paths of at most 6 steps (``approx_geodesic``); longer ones count
+  as unreachable. The default here is exact geodesics; ``max_steps=6`` reproduces it.
 * netdiffuseR adds 1e-15 to each row's denominator; here a row whose alters are all at
   distance ``dmax`` (no structure to weigh) has no weights and is counted in the notes.
+* netdiffuseR's ``exposure(alt.graph = "se")`` weights alters by ``1 / SE_ij`` (0 where
+  ``SE_ij = 0``), which gives the *least* equivalent alters (other than the farthest) the
+  most weight. Here, as in Burt (1987), the weights are ``SE_ij`` themselves:
+  ``network(structural_equivalence(...), weight="weight")`` equals netdiffuseR's
+  ``exposure(alt.graph = SE, valued = TRUE)`` with the ``SE`` matrices of ``struct_equiv``.
 """
 
 from __future__ import annotations
@@ -45,10 +52,16 @@ from scipy.sparse import csgraph
 from scipy.spatial import distance
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_frame, check_option, preview, show
+from diffusion.data.checks import (
+    check_columns,
+    check_frame,
+    check_option,
+    preview,
+    show,
+)
 from diffusion.errors import DataError, SpecificationError
 
-__all__ = ["structural_equivalence", "UNREACHABLE"]
+__all__ = ["UNREACHABLE", "structural_equivalence"]
 
 UNREACHABLE: tuple[str, ...] = ("zero", "max+1")
 
@@ -64,6 +77,7 @@ def structural_equivalence(
     group: str = "group",
     v: float = 1.0,
     unreachable: Literal["zero", "max+1"] = "zero",
+    max_steps: int | None = None,
 ) -> pd.DataFrame:
     """Structural-equivalence weights as ties ``source -> target`` for :func:`network`.
 
@@ -83,6 +97,10 @@ def structural_equivalence(
         Burt's exponent: larger values put more weight on the closest positions.
     unreachable : {"zero", "max+1"}
         Distance given to pairs with no path (see the module docstring).
+    max_steps : int, optional
+        Paths longer than this count as no path. Default: exact geodesics.
+        netdiffuseR's ``struct_equiv`` follows paths of at most 6 steps
+        (``approx_geodesic(n = 6)``): ``max_steps=6`` reproduces it.
 
     Returns
     -------
@@ -112,6 +130,11 @@ def structural_equivalence(
             or not np.isfinite(v) or v <= 0:
         raise SpecificationError(f"v must be a positive number, got {show(v)}.")
     unreachable = check_option(unreachable, UNREACHABLE, name="unreachable")
+    if max_steps is not None and (isinstance(max_steps, bool)
+                                  or not isinstance(max_steps, (int, np.integer))
+                                  or max_steps < 1):
+        raise SpecificationError(f"max_steps must be an integer >= 1 or None, got "
+                                 f"{show(max_steps)}.")
     for col in (source, target):
         if frame[col].isna().any():
             raise DataError(
@@ -149,7 +172,7 @@ def structural_equivalence(
         if len(members) < 2:
             continue
         sub = A[members][:, members]
-        W = _se_matrix(sub, v, unreachable)
+        W = _se_matrix(sub, v, unreachable, max_steps)
         empty = np.flatnonzero(W.sum(axis=1) == 0)
         flat.extend(index[members[empty]])
         r, c = np.nonzero(W)
@@ -189,10 +212,13 @@ def _group_codes(groups: pd.DataFrame | None, unit: str, group: str,
     return pd.factorize(codes)[0]
 
 
-def _se_matrix(A: sparse.csr_matrix, v: float, unreachable: str) -> np.ndarray:
+def _se_matrix(A: sparse.csr_matrix, v: float, unreachable: str,
+               max_steps: int | None) -> np.ndarray:
     """Burt's structural-equivalence weights for one group (rows: egos)."""
     n = A.shape[0]
     z = csgraph.shortest_path(A, method="D", directed=True, unweighted=True)
+    if max_steps is not None:
+        z[z > max_steps] = np.inf
     finite = np.isfinite(z)
     top = z[finite].max() if finite.any() else 0.0
     z[~finite] = 0.0 if unreachable == "zero" else top + 1

@@ -32,7 +32,7 @@ from diffusion.exposure import network, structural_equivalence
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
 
-__all__ = ["run", "risk_set", "FORMULA"]
+__all__ = ["FORMULA", "risk_set", "run"]
 
 FORMULA = "event ~ cohesion + structural + C(city) + journ2 + proage"
 ATTRIBUTES = ("city", "journ2", "proage")
@@ -93,8 +93,8 @@ def run() -> Replication:
         claims=claims,
         results={"main": main, "cohesion_only": cohesion_only},
         data_notes=(
-            "Half of the nominations name doctors who were not interviewed; exposure uses "
-            "the surveyed doctors only.",
+            ("Half of the nominations name doctors who were not interviewed; exposure uses "
+             "the surveyed doctors only."),
             ("Van den Bulte & Lilien (2001) report that the contagion effects vanish once "
              "marketing effort over time is controlled; the time trend here plays that role."),
         ),
