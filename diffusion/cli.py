@@ -1,4 +1,5 @@
-"""Command line: ``python -m diffusion fit``, ``replicate NAME``, ``treaty FILE``, ``demo``.
+"""Command line: ``python -m diffusion fit``, ``replicate NAME``, ``treaty FILE``,
+``netinf FILE``, ``demo``.
 
 ``fit`` fits a hazard model to the user's own CSV files -- adoption events,
 membership spells, and optionally groups (regions), covariates and an edge list --
@@ -9,6 +10,10 @@ the Python API (see :mod:`diffusion._cli_fit`): the estimates are the API's.
 ``replicate`` runs a replication on the bundled data (see
 :mod:`diffusion.replications`), prints the published claims beside our estimates
 with a plain verdict, and optionally writes the estimates as JSON and a figure.
+
+``netinf`` infers a diffusion network from a CSV of past adoptions (one row per unit
+and cascade) with NetInf, once or one network per year from a moving window, prints
+the edges and writes them as an edge list that ``fit --edges`` reads.
 
 ``demo`` simulates a world of states (late entry, exits, regions, a regional
 diffusion effect), builds the risk set with regional and world exposure, fits a
@@ -95,6 +100,44 @@ def _treaty(args: argparse.Namespace) -> int:
     except DiffusionError as exc:
         raise DiffusionError(f"{args.file}: {exc}") from exc
     return _emit(rep, args)
+
+
+def _netinf(args: argparse.Namespace) -> int:
+    from diffusion.exposure import infer_network, infer_networks
+
+    table = _read_csv(args.file)
+    if (args.edges is None) == (args.p_value is None):
+        raise DiffusionError("give exactly one of --edges N and --p-value P.")
+    params = None if args.params is None else tuple(args.params)
+    options = {"unit": args.unit, "cascade": args.cascade, "time": args.time,
+               "n_edges": args.edges, "p_value_cutoff": args.p_value, "model": args.model,
+               "params": params if params is None or len(params) > 1 else params[0]}
+    try:
+        if args.years:
+            first, _, last = args.years.partition("-")
+            if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
+                raise DiffusionError(f"--years must look like 1960-2009, got {args.years!r}.")
+            if args.window is None:
+                raise DiffusionError("--years needs --window (years of adoptions per network).")
+            ties = infer_networks(table, range(int(first), int(last) + 1), window=args.window,
+                                  **options)
+            notes = ties.attrs.get("notes", ())
+            print(f"{len(ties)} edges in {ties['year'].nunique()} yearly networks "
+                  f"({args.years}, window {args.window} years).")
+        else:
+            net = infer_network(table, **options)
+            ties, notes = net.edges, net.notes
+            print(f"{net!r}\n")
+            print(net.edges.head(args.show).to_string(index=False))
+    except DiffusionError as exc:
+        raise DiffusionError(f"{args.file}: {exc}") from exc
+    for note in notes:
+        print(f"note: {note}")
+    if args.out:
+        _write(args.out, lambda path: ties.to_csv(path, index=False))
+        print(f"edges written to {args.out} (source, target"
+              f"{', year' if args.years else ''}, improvement, p_value)")
+    return 0
 
 
 def _emit(rep, args: argparse.Namespace) -> int:
@@ -223,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
                   --exposure regional_share:window=5 --exposure world_share --model cloglog
               python -m diffusion replicate suffrage --plot suffrage.png
               python -m diffusion treaty my_treaty.csv --start 1990 --json out.json
+              python -m diffusion netinf policies.csv --unit state --cascade policy \\
+                  --time year --edges 300 --out ties.csv
               python -m diffusion demo --seed 1
 
             Run "python -m diffusion COMMAND --help" for each command's options."""),
@@ -309,6 +354,43 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--json", metavar="PATH", help="write the estimates as JSON")
     tr.add_argument("--plot", metavar="PATH", help="write the cumulative-ratification figure")
     tr.set_defaults(func=_treaty)
+    ni = sub.add_parser(
+        "netinf", help="infer a diffusion network from past adoptions (NetInf)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Infer who follows whom from the order in which units adopted many "
+                    "earlier policies (NetInf, equal to R NetworkInference), once or one "
+                    "network per year from a moving window, and write the edges.",
+        epilog=textwrap.dedent("""\
+            examples:
+              # 300 edges from every cascade in the file
+              python -m diffusion netinf policies.csv --unit state --cascade policy \\
+                  --time year --edges 300 --out ties.csv
+              # DHB-style yearly networks, then network exposure in a model
+              python -m diffusion netinf policies.csv --unit state --cascade policy \\
+                  --time year --edges 300 --years 1960-2009 --window 35 --out yearly.csv
+              python -m diffusion fit --events E.csv --membership S.csv --edges yearly.csv \\
+                  --exposure network:time=year"""))
+    ni.add_argument("file", help="CSV with one row per adoption: unit, cascade and time")
+    ni.add_argument("--unit", default="unit", help="unit column (default 'unit')")
+    ni.add_argument("--cascade", default="cascade",
+                    help="cascade (policy) column (default 'cascade')")
+    ni.add_argument("--time", default="time", help="adoption time column (default 'time')")
+    ni.add_argument("--edges", type=int, metavar="N", help="number of edges to infer")
+    ni.add_argument("--p-value", type=float, metavar="P",
+                    help="instead of --edges: add edges while Vuong's test has p < P")
+    ni.add_argument("--model", default="exponential",
+                    choices=("exponential", "rayleigh", "log-normal"),
+                    help="transmission density (default exponential)")
+    ni.add_argument("--params", type=float, nargs="+", metavar="X",
+                    help="its parameters: rate, scale, or mu sigma (default for the "
+                         "exponential: NetworkInference's initial rate)")
+    ni.add_argument("--years", metavar="FIRST-LAST",
+                    help="one network per year, each from the --window years up to it")
+    ni.add_argument("--window", type=int, metavar="YEARS", help="window length for --years")
+    ni.add_argument("--show", type=int, default=20, metavar="K",
+                    help="edges printed (default 20)")
+    ni.add_argument("--out", metavar="OUT.csv", help="write the edges as CSV")
+    ni.set_defaults(func=_netinf)
     demo = sub.add_parser(
         "demo", help="fit a cloglog diffusion model on a simulated world",
         description="Simulate states adopting a policy (regional diffusion, late entry, "

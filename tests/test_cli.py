@@ -41,3 +41,46 @@ def test_examples_run():
         proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                               check=False, timeout=300)
         assert proc.returncode == 0, f"{script.name}: {proc.stderr[-2000:]}"
+
+
+def test_netinf_command_writes_the_inferred_edges(tmp_path, capsys):
+    import pandas as pd
+
+    from diffusion.datasets import load_dhb_policies
+    from diffusion.exposure import infer_network, infer_networks
+
+    policies = load_dhb_policies()
+    src = tmp_path / "policies.csv"
+    policies.to_csv(src, index=False)
+    out = tmp_path / "ties.csv"
+    cols = ["--unit", "state", "--cascade", "policy", "--time", "year"]
+    assert main(["netinf", str(src), *cols, "--edges", "40", "--params", "0.5",
+                 "--out", str(out)]) == 0
+    assert "40 edges among 50 units" in capsys.readouterr().out
+    expected = infer_network(policies, unit="state", cascade="policy", time="year",
+                             n_edges=40, params=0.5).edges
+    pd.testing.assert_frame_equal(pd.read_csv(out), expected, check_dtype=False)
+    yearly = tmp_path / "yearly.csv"
+    assert main(["netinf", str(src), *cols, "--edges", "30", "--years", "1970-1972",
+                 "--window", "20", "--out", str(yearly)]) == 0
+    expected = infer_networks(policies, range(1970, 1973), window=20, unit="state",
+                              cascade="policy", time="year", n_edges=30)
+    pd.testing.assert_frame_equal(pd.read_csv(yearly), expected, check_dtype=False)
+
+
+def test_netinf_command_errors_are_one_line(tmp_path, capsys):
+    src = tmp_path / "a.csv"
+    src.write_text("unit,cascade,time\na,1,1\nb,1,2\n")
+    for args, message in (
+        ([], "exactly one of --edges"),
+        (["--edges", "5"], "exceeds the 1 possible edges"),
+        (["--edges", "1", "--time", "year"], "no column 'year'"),
+        (["--edges", "1", "--years", "1990"], "--years must look like"),
+        (["--edges", "1", "--years", "1-2"], "--years needs --window"),
+        (["--p-value", "0.05"], "at least two cascades"),
+    ):
+        assert main(["netinf", str(src), *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+    assert main(["netinf", str(tmp_path / "missing.csv"), "--edges", "1"]) == 2
+    assert "no such file" in capsys.readouterr().err
