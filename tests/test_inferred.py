@@ -266,6 +266,9 @@ REFERENCE = json.loads((OUTPUTS / "netinf.json").read_text())["cases"]
 
 
 def _inputs(name):
+    if name == "spid_all":
+        return ds.load_spid()[["state_abbr", "policy", "year"]].rename(
+            columns={"state_abbr": "unit", "policy": "cascade", "year": "time"})
     if name.startswith("dhb"):
         frame = ds.load_dhb_policies().rename(
             columns={"state": "unit", "policy": "cascade", "year": "time"})

@@ -4,10 +4,10 @@
 #
 # Usage (from the repository root):
 #
-#   Rscript tests/reference/netinf.R [inputs_dir] [outputs_dir] [dhb_policies.csv]
+#   Rscript tests/reference/netinf.R [inputs_dir] [outputs_dir] [dhb_policies.csv] [spid.csv]
 #
 # Defaults: tests/reference/inputs, tests/reference/outputs and the bundled
-# data/dhb_policies.csv. Inputs netinf_tiny.csv and netinf_random.csv are written by
+# data/dhb_policies.csv and data/spid.csv (728 policies, 17,835 adoptions). Inputs netinf_tiny.csv and netinf_random.csv are written by
 # tests/reference/netinf_make_inputs.py. Output: outputs/netinf.json.
 #
 # NetworkInference 1.2.4 (Linder & Desmarais; CRAN, MIT licence). Not in Debian: it was
@@ -42,6 +42,8 @@ inputs <- if (length(args) >= 1) args[1] else file.path(script_dir, "inputs")
 outputs <- if (length(args) >= 2) args[2] else file.path(script_dir, "outputs")
 dhb_file <- if (length(args) >= 3) args[3] else
   file.path(script_dir, "..", "..", "data", "dhb_policies.csv")
+spid_file <- if (length(args) >= 4) args[4] else
+  file.path(script_dir, "..", "..", "data", "spid.csv")
 source(file.path(script_dir, "json_writer.R"))
 
 cascades_of <- function(d) {
@@ -80,6 +82,8 @@ names(dhb)[names(dhb) == "state"] <- "unit"
 names(dhb)[names(dhb) == "policy"] <- "cascade"
 names(dhb)[names(dhb) == "year"] <- "time"
 dhb_1980 <- dhb[dhb$time >= 1945 & dhb$time <= 1979, ]
+spid <- read.csv(spid_file, na.strings = "")
+spid <- data.frame(unit = spid$state_abbr, cascade = spid$policy, time = spid$year)
 
 cases <- list(
   tiny_exp = run(tiny, trans_mod = "exponential", n_edges = 4, params = 0.5, trees = TRUE),
@@ -92,7 +96,8 @@ cases <- list(
   random_lognormal = run(random, trans_mod = "log-normal", n_edges = 20, params = c(0.5, 1.2)),
   random_pvalue = run(random, trans_mod = "exponential", p_value_cutoff = 0.1),
   dhb_all = run(dhb, trans_mod = "exponential", n_edges = 300),
-  dhb_1980 = run(dhb_1980, trans_mod = "exponential", n_edges = 300, params = 0.5)
+  dhb_1980 = run(dhb_1980, trans_mod = "exponential", n_edges = 300, params = 0.5),
+  spid_all = run(spid, trans_mod = "exponential", n_edges = 500)
 )
 
 dir.create(outputs, showWarnings = FALSE, recursive = TRUE)
