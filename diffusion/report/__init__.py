@@ -14,9 +14,11 @@ exposure_over_time, exposure_over_time_table
 coefficient_plot
 baseline_hazard, baseline_hazard_table
 predicted_adoption, predicted_adoption_table
+network_plot, network_plot_table
 """
 
 from diffusion.report.curves import exposure_over_time_table, kaplan_meier_table
+from diffusion.report.networks import network_plot, network_plot_table
 from diffusion.report.plots import (
     baseline_hazard,
     baseline_hazard_table,
@@ -40,6 +42,8 @@ __all__ = [
     "exposure_over_time",
     "exposure_over_time_table",
     "kaplan_meier",
+    "network_plot",
+    "network_plot_table",
     "kaplan_meier_table",
     "predicted_adoption",
     "predicted_adoption_table",
