@@ -113,6 +113,8 @@ def _netinf(args: argparse.Namespace) -> int:
                "n_edges": args.edges, "p_value_cutoff": args.p_value, "model": args.model,
                "params": params if params is None or len(params) > 1 else params[0]}
     try:
+        if args.years and args.plot:
+            raise DiffusionError("--plot draws a single network: leave out --years.")
         if args.years:
             first, _, last = args.years.partition("-")
             if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
@@ -129,6 +131,12 @@ def _netinf(args: argparse.Namespace) -> int:
             ties, notes = net.edges, net.notes
             print(f"{net!r}\n")
             print(net.edges.head(args.show).to_string(index=False))
+            if args.plot:
+                from diffusion.report import network_plot
+
+                fig = network_plot(net, title=f"{net.n_edges} inferred edges")
+                _write(args.plot, lambda path: fig.savefig(path, dpi=120,
+                                                           bbox_inches="tight"))
     except DiffusionError as exc:
         raise DiffusionError(f"{args.file}: {exc}") from exc
     for note in notes:
@@ -390,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     ni.add_argument("--show", type=int, default=20, metavar="K",
                     help="edges printed (default 20)")
     ni.add_argument("--out", metavar="OUT.csv", help="write the edges as CSV")
+    ni.add_argument("--plot", metavar="OUT.png",
+                    help="draw the network (single network only; PNG, PDF)")
     ni.set_defaults(func=_netinf)
     demo = sub.add_parser(
         "demo", help="fit a cloglog diffusion model on a simulated world",

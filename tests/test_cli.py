@@ -54,8 +54,10 @@ def test_netinf_command_writes_the_inferred_edges(tmp_path, capsys):
     policies.to_csv(src, index=False)
     out = tmp_path / "ties.csv"
     cols = ["--unit", "state", "--cascade", "policy", "--time", "year"]
+    fig = tmp_path / "net.png"
     assert main(["netinf", str(src), *cols, "--edges", "40", "--params", "0.5",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--plot", str(fig)]) == 0
+    assert fig.stat().st_size > 1000
     assert "40 edges among 50 units" in capsys.readouterr().out
     expected = infer_network(policies, unit="state", cascade="policy", time="year",
                              n_edges=40, params=0.5).edges
@@ -78,6 +80,8 @@ def test_netinf_command_errors_are_one_line(tmp_path, capsys):
         (["--edges", "1", "--years", "1990"], "--years must look like"),
         (["--edges", "1", "--years", "1-2"], "--years needs --window"),
         (["--p-value", "0.05"], "at least two cascades"),
+        (["--edges", "1", "--years", "1-2", "--window", "2", "--plot", "x.png"],
+         "--plot draws a single network"),
     ):
         assert main(["netinf", str(src), *args]) == 2
         err = capsys.readouterr().err
