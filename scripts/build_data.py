@@ -711,6 +711,38 @@ def build_medical_innovation(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return doctors, ties.reset_index(drop=True)
 
 
+def build_work_injury(src: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """GWIP v1 (Breznau & Lanver 2020): first work-injury law and social insurance, by country."""
+    g = read(src, "work-injury-laws/gwip_v1.csv")
+    # the programme type is spelled three ways in the source
+    kind = (g["labor_workinjury_firstlaw_programtype"].str.strip().str.lower()
+            .str.replace("-", " ", regex=False))
+    if not kind.dropna().isin(["employer liability", "risk pooling"]).all():
+        raise SystemExit("work_injury: unexpected programme types")
+    iso = regions.dropna(subset=["iso3", "cown"]).drop_duplicates("cown")
+    iso = iso.astype({"cown": "int64"}).set_index("cown")["iso3"]
+    cown = as_int(g["cow_code"])
+    # GWIP codes Vietnam 817 (the Republic of Vietnam, 1954-1975) with a 1994 social-
+    # insurance law: the unified state, COW 816 (see data/work_injury.md)
+    viet = g["country_name"].str.strip().eq("Vietnam") & cown.eq(817)
+    if int(viet.sum()) != 1:
+        raise SystemExit("work_injury: the Vietnam code correction no longer applies")
+    cown = cown.mask(viet, 816)
+    out = pd.DataFrame({
+        "cown": cown,
+        "country": g["country_name"].str.strip(),
+        "independence": as_int(g["independence"]),
+        "first_law": as_int(g["labor_workinjury_firstlaw"]),
+        "first_law_type": kind,
+        "first_socins": as_int(g["labor_workinjury_first_socins"]),
+        "full_coverage": as_int(g["labor_workinjury_firstlaw_bluecollar_fullcoverage"]),
+    })
+    out.insert(0, "iso3", out["cown"].map(iso))
+    out = out.sort_values("cown", kind="mergesort").reset_index(drop=True)
+    check_unique(out, ["cown"], "work_injury")
+    return out
+
+
 # Belem do Para Convention (Inter-American Convention on the Prevention, Punishment and
 # Eradication of Violence against Women, OAS treaty A-61, adopted 9 June 1994): year in
 # which each party deposited its instrument of ratification or accession with the OAS
@@ -758,6 +790,7 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "lottery": build_lottery(src),
         "dhb_policies": build_dhb_policies(src),
         "dhb_networks": build_dhb_networks(src),
+        "work_injury": build_work_injury(src, regions),
         "medical_innovation": doctors,
         "medical_innovation_ties": nominations,
         "belem_do_para": build_belem_do_para(regions),

@@ -43,6 +43,8 @@ COLUMNS = {
                                 "club", "friends", "belief", "presc", "detail2", "proximty"],
     "load_medical_innovation_ties": ["ego", "alter", "city", "network", "rank",
                                      "alter_surveyed"],
+    "load_work_injury": ["iso3", "cown", "country", "independence", "first_law",
+                         "first_law_type", "first_socins", "full_coverage"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -56,6 +58,7 @@ TABLES = {
     "dhb_policies": ds.load_dhb_policies,
     "dhb_networks": lambda: ds.load_dhb_networks(None),
     "medical_innovation": ds.load_medical_innovation,
+    "work_injury": ds.load_work_injury,
     "medical_innovation_ties": ds.load_medical_innovation_ties,
 }
 
@@ -407,3 +410,16 @@ def test_medical_innovation_tables():
     assert (t["alter_surveyed"] == t["alter"].isin(d["doctor"])).all()
     # a nomination stays within the nominator's city
     assert (t["alter"].str.split("-").str[0].astype(int) == t["city"]).all()
+
+
+def test_work_injury_table():
+    w = ds.load_work_injury()
+    assert len(w) == 186 and w["cown"].is_unique
+    assert w["first_law"].between(1850, 2015).all()
+    assert int(w["first_socins"].notna().sum()) == 167
+    # social insurance never precedes the first law
+    both = w.dropna(subset=["first_socins"])
+    assert (both["first_socins"] >= both["first_law"]).all()
+    assert set(w["first_law_type"]) == {"employer liability", "risk pooling"}
+    # corrected: Vietnam is the unified state (COW 816), not the Republic of Vietnam
+    assert 817 not in set(w["cown"]) and w.loc[w["cown"] == 816, "iso3"].item() == "VNM"

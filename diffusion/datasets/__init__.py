@@ -21,6 +21,8 @@ load_covariates
     Country-years: GDP, population, V-Dem, Polity, BMR, IGO and INGO proxies, KOF.
 load_vaw_laws
     Violence-against-women laws and action plans (low confidence).
+load_work_injury
+    First work-injury law and first social insurance, 186 countries (GWIP).
 
 US states
 
@@ -51,6 +53,7 @@ from diffusion.datasets.state_system import load_state_system
 from diffusion.datasets.suffrage import load_suffrage
 from diffusion.datasets.treaties import TREATIES, load_belem_do_para, load_treaty_ratifications
 from diffusion.datasets.vaw import load_vaw_laws
+from diffusion.datasets.work_injury import load_work_injury
 
 __all__ = [
     "DHB_NETWORKS",
@@ -69,4 +72,5 @@ __all__ = [
     "load_suffrage",
     "load_treaty_ratifications",
     "load_vaw_laws",
+    "load_work_injury",
 ]
