@@ -40,7 +40,7 @@ from diffusion.inference.rolling import rolling_origin
 from diffusion.models.cox import CLOCKS, CoxHazard
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.results.hazard import HazardResults
-from diffusion.results.tables import Report
+from diffusion.results.tables import Report, Reported
 
 __all__ = ["topdown_test", "TopDownResult", "MODELS", "TIES_WITH"]
 
@@ -61,7 +61,7 @@ STEPS = (
 
 
 @dataclass(frozen=True, eq=False)
-class TopDownResult:
+class TopDownResult(Reported):
     """The top-down vs bottom-up comparison (immutable).
 
     Attributes
@@ -157,15 +157,6 @@ class TopDownResult:
                              self.accuracy_summary))
         return Report("Top-down vs bottom-up diffusion", tuple(facts), tuple(sections),
                       self.notes)
-
-    def as_text(self) -> str:
-        return self.summary().as_text()
-
-    def as_markdown(self) -> str:
-        return self.summary().as_markdown()
-
-    def __str__(self) -> str:
-        return self.as_text()
 
     def __repr__(self) -> str:
         return f"TopDownResult({self.model}, n_obs={self.n_obs}, origins={len(self.origins)})"

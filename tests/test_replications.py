@@ -210,8 +210,13 @@ def test_policy_network_exposure_by_hand():
 
 
 def test_medical_innovation_replication():
+    from diffusion import datasets
+
     rep = replications.run("medical_innovation")
-    assert rep.main.n_events == 108 and rep.main.n_units == 124  # one doctor lacks proage
+    # listwise deletion on the model's doctor attributes, counted from the table
+    d = datasets.load_medical_innovation().dropna(subset=["journ2", "proage"])
+    assert rep.main.n_units == len(d) < 125
+    assert rep.main.n_events == int(d["month"].notna().sum())
     v = rep.verdicts().set_index("term")
     assert set(v.index) == {"cohesion", "structural", "journ2"}
     assert rep.main.cov_type == "cluster"

@@ -33,7 +33,7 @@ from diffusion.data.checks import check_option, preview, show
 from diffusion.errors import EstimationError, SpecificationError
 from diffusion.inference.tests import lr_test
 from diffusion.results.hazard import HazardResults
-from diffusion.results.tables import Report
+from diffusion.results.tables import Report, Reported
 
 __all__ = ["compare", "Comparison", "refit_on_rows", "restrict_model", "same_rows", "TESTS"]
 
@@ -115,7 +115,7 @@ def same_rows(a: Any, b: Any) -> bool:
 
 # ------------------------------------------------------------------- comparison
 @dataclass(frozen=True, eq=False)
-class Comparison:
+class Comparison(Reported):
     """Models compared on one estimation sample (immutable).
 
     Attributes
@@ -157,15 +157,6 @@ class Comparison:
         title = ("Likelihood-ratio tests and information criteria" if self.test == "lr"
                  else "Information criteria")
         return Report(title, tuple(facts), (("Models", self._table),), self.notes)
-
-    def as_text(self) -> str:
-        return self.summary().as_text()
-
-    def as_markdown(self) -> str:
-        return self.summary().as_markdown()
-
-    def __str__(self) -> str:
-        return self.as_text()
 
     def __repr__(self) -> str:
         return f"Comparison({len(self.names)} models, n_obs={self.n_obs}, test={self.test!r})"

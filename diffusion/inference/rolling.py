@@ -154,9 +154,7 @@ def _discrete_predictions(result: HazardResults, origins: Sequence[int], horizon
     control = result.extra.get("fit_options", {}).get("control") or FitControl()
     rows = []
     for T in origins:
-        train, test = years <= T, (years > T) & (years <= T + horizon)
-        row = {"model": label, "origin": T, "n_train": int(train.sum()),
-               "n_test": int(test.sum()), "n_test_events": int(y[test].sum())}
+        train, test, row = _split(years, y, T, horizon, label)
         try:
             X_tr, X_te, y_tr, all_names = _time_design(model, X[train], X[test], names,
                                                        y[train], clock, train, test)
@@ -215,9 +213,7 @@ def _cox_predictions(result: HazardResults, origins: Sequence[int], horizon: int
     years = frame[model.risk_set.time].to_numpy(dtype=np.int64)
     rows = []
     for T in origins:
-        train, test = years <= T, (years > T) & (years <= T + horizon)
-        row = {"model": label, "origin": T, "n_train": int(train.sum()),
-               "n_test": int(test.sum()), "n_test_events": int(y[test].sum())}
+        train, test, row = _split(years, y, T, horizon, label)
         try:
             fit = restrict_model(model, positions[train]).fit(cov_type="classic")
         except EstimationError as exc:
@@ -296,3 +292,13 @@ def rolling_origin(results: Mapping[str, HazardResults], *, origins: Sequence[in
     pred = (pd.concat(predictions, ignore_index=True) if predictions else
             pd.DataFrame(columns=["model", "origin", "row", "year", "event", "score", "prob"]))
     return table, pred, list(origins), notes
+
+
+def _split(years: np.ndarray, y: np.ndarray, T: int, horizon: int, label: str
+           ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Rows up to origin ``T`` (training), rows of ``T+1..T+horizon`` (test), and the
+    counts that open the origin's row of the accuracy table."""
+    train, test = years <= T, (years > T) & (years <= T + horizon)
+    row = {"model": label, "origin": T, "n_train": int(train.sum()),
+           "n_test": int(test.sum()), "n_test_events": int(y[test].sum())}
+    return train, test, row

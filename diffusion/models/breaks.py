@@ -35,7 +35,7 @@ from diffusion.errors import DiffusionWarning, EstimationError, SpecificationErr
 from diffusion.models.cox import CoxHazard
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.results.hazard import HazardResults
-from diffusion.results.tables import Report
+from diffusion.results.tables import Report, Reported
 
 __all__ = ["period_interactions", "break_search", "BreakSearch", "BreakSearchWarning", "CODINGS"]
 
@@ -145,7 +145,7 @@ def period_interactions(risk_set: RiskSet, term: str, breaks: Sequence[int], *,
 
 # ------------------------------------------------------------------ break search
 @dataclass(frozen=True, eq=False)
-class BreakSearch:
+class BreakSearch(Reported):
     """Profile log-likelihood of a break year in one term's effect (immutable).
 
     Attributes
@@ -200,15 +200,6 @@ class BreakSearch:
         )
         return Report(f"Break-year search for {self.term}", facts,
                       (("Profile log-likelihood", self._profile),), self.notes)
-
-    def as_text(self) -> str:
-        return self.summary().as_text()
-
-    def as_markdown(self) -> str:
-        return self.summary().as_markdown()
-
-    def __str__(self) -> str:
-        return self.as_text()
 
     def __repr__(self) -> str:
         return (f"BreakSearch({self.term}, best_year={self.best_year}, "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Report", "format_value"]
+__all__ = ["Report", "Reported", "format_value"]
 
 
 def format_value(value: object) -> str:
@@ -81,6 +81,22 @@ class Report:
         if self.notes:
             parts += ["", "Notes:", ""] + [f"{i + 1}. {n}" for i, n in enumerate(self.notes)]
         return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+
+class Reported:
+    """Text and Markdown of an object whose ``summary()`` returns a :class:`Report`."""
+
+    def summary(self) -> Report:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def as_text(self) -> str:
+        return self.summary().as_text()
+
+    def as_markdown(self) -> str:
+        return self.summary().as_markdown()
 
     def __str__(self) -> str:
         return self.as_text()

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
+from diffusion.models._engines.newton import newton
+
 __all__ = ["ParametricFit", "fit_poisson", "fit_weibull", "weibull_terms"]
 
 
@@ -43,31 +45,11 @@ class ParametricFit:
 
 
 def _newton(deriv, value, start: np.ndarray, *, max_iter: int, step_tol: float):
-    theta = start.copy()
-    ll, U, info = deriv(theta)
-    converged = False
-    it = 0
-    for it in range(1, max_iter + 1):
-        try:
-            step = np.linalg.solve(info, U)
-        except np.linalg.LinAlgError:
-            break
-        diag = np.diag(info)
-        se = np.sqrt(np.divide(1.0, diag, out=np.full_like(diag, np.inf), where=diag > 0))
-        new = theta + step
-        ll_new = value(new)
-        halvings = 0
-        while not (ll_new >= ll - 1e-12 * abs(ll)) and halvings < 40:
-            step = step / 2
-            new = theta + step
-            ll_new = value(new)
-            halvings += 1
-        theta = new
-        ll, U, info = deriv(theta)
-        if np.all(np.abs(step) <= step_tol * np.maximum(se, 1e-300)):
-            converged = True
-            break
-    return theta, ll, info, converged, it
+    """The shared Newton solver from ``start``. ``tol=0`` switches off its monotone-
+    likelihood stop: these models report non-convergence after ``max_iter`` instead."""
+    fit = newton(deriv, len(start), max_iter=max_iter, tol=0.0, step_tol=step_tol,
+                 value=value, start=start)
+    return fit.params, fit.loglik, fit.info, fit.converged, fit.n_iter
 
 
 # ----------------------------------------------------------------- Poisson
