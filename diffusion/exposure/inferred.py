@@ -385,9 +385,11 @@ def _check_options(model: Any, n_edges: Any, p_value_cutoff: Any, params: Any) -
 
 
 def _infer(cs: _Cascades, model: str, params: Any, n_edges: int | None,
-           cutoff: float | None, *, cap: bool = False) -> InferredNetwork:
-    """NetInf on prepared cascades; ``cap``: ask for at most the possible edges."""
-    pi, pj, dt, starts = _pairs(cs)
+           cutoff: float | None, *, cap: bool = False,
+           pairs: tuple[np.ndarray, ...] | None = None) -> InferredNetwork:
+    """NetInf on prepared cascades; ``cap``: ask for at most the possible edges;
+    ``pairs``: :func:`_pairs` of ``cs`` when already computed."""
+    pi, pj, dt, starts = pairs if pairs is not None else _pairs(cs)
     if cutoff is not None and len(cs.cascade_labels) < 2:
         raise SpecificationError(
             f"p_value_cutoff needs at least two cascades (Vuong's test compares the fit "
@@ -555,10 +557,11 @@ def infer_networks(
     out, short, empty = [], [], []
     for year in (int(y) for y in years):
         part = _window(cs, year - window, year)
-        if part is None:
+        pairs = _pairs(part)
+        if not len(pairs[0]):
             empty.append(year)
             continue
-        net = _infer(part, model, params, n_edges, p_value_cutoff, cap=True)
+        net = _infer(part, model, params, n_edges, p_value_cutoff, cap=True, pairs=pairs)
         if n_edges is not None and net.n_edges < n_edges:
             short.append(year)
         if not net.n_edges:
@@ -582,11 +585,9 @@ def infer_networks(
 _YEARLY_COLUMNS = ("source", "target", "year", "improvement", "p_value")
 
 
-def _window(cs: _Cascades, after: float, upto: float) -> _Cascades | None:
-    """The adoptions with ``after < time <= upto``; ``None`` when no edge is possible."""
+def _window(cs: _Cascades, after: float, upto: float) -> _Cascades:
+    """The adoptions with ``after < time <= upto`` (the units keep their codes)."""
     keep = (cs.time > after) & (cs.time <= upto)
     codes, labels = pd.factorize(cs.cascade_labels[cs.cascade[keep]], sort=True)
-    part = _Cascades(codes, cs.node[keep], cs.time[keep], np.asarray(labels, dtype=object),
+    return _Cascades(codes, cs.node[keep], cs.time[keep], np.asarray(labels, dtype=object),
                      cs.node_labels, ())
-    pi, _, _, _ = _pairs(part)
-    return part if len(pi) else None
