@@ -7,7 +7,8 @@ its examples run.
   the navigation.
 * Every public module of ``diffusion`` (no path component starting with ``_``) has a
   ``::: diffusion.<module>`` line on an API page, so a new module cannot be left out.
-* The examples of the guide are executed: ```` ```pycon ```` blocks are doctests whose
+* The examples of the README and the guide are executed, in the order of the page and
+  in one namespace per page, so every name a block uses is defined on the page: ```` ```pycon ```` blocks are doctests whose
   printed values were computed by hand in the text (small tables, each value explained
   in the prose), ```` ```python ```` blocks must run without error (their outputs are
   illustrations, shown in ```` ```text ```` blocks and not checked).
@@ -41,7 +42,9 @@ def _blocks(page: Path, lang: str) -> list[tuple[int, str]]:
 
 
 def _guide_pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md") if "api" not in p.relative_to(DOCS).parts)
+    """The README and every page of the site except the generated API pages."""
+    pages = sorted(p for p in DOCS.rglob("*.md") if "api" not in p.relative_to(DOCS).parts)
+    return [ROOT / "README.md", *pages]
 
 
 def _has_mkdocs() -> bool:
@@ -95,7 +98,7 @@ def test_every_public_module_has_an_api_page() -> None:
     assert "diffusion.data.riskset" in documented  # the scan itself works
 
 
-@pytest.mark.parametrize("page", _guide_pages(), ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize("page", _guide_pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_guide_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doctests = _blocks(page, "pycon")
     scripts = _blocks(page, "python")

@@ -62,10 +62,11 @@ class Summary:
             ("BIC", f"{res.bic:.3f}"),
             ("Std. errors", se),
             ("Information", res.information),
-            ("Small-sample", res.small_sample if res.cov_type != "classic" else "-"),
+            ("Small-sample", _small_sample_label(res)),
+            # always shown: a model without time terms assumes a hazard constant over
+            # time, which the reader should see rather than infer from an absent line
+            ("Time", res.time_term or "none (constant baseline hazard)"),
         ]
-        if res.time_term:
-            facts.append(("Time", res.time_term))
         if not res.converged:
             facts.append(("Converged", "NO"))
         return cls(f"{res.model} hazard model", tuple(facts), table,
@@ -145,3 +146,21 @@ class Summary:
 
     def _repr_html_(self) -> str:
         return self.as_html()
+
+
+def _small_sample_label(res) -> str:
+    """The small-sample factor in words: which convention, and the factor it applies.
+
+    R's ``sandwich`` HC1 factors (N/(N-K) robust, G/(G-1)(N-1)/(N-K) cluster) for the
+    binary-response and parametric models; R ``coxph`` applies none to the Cox robust
+    variance. Stata applies N/(N-1) or G/(G-1).
+    """
+    if res.cov_type == "classic":
+        return "-"
+    if res.small_sample == "none":
+        return "none (HC0)"
+    if res.small_sample == "stata":
+        return "Stata (G/(G-1))" if res.cov_type == "cluster" else "Stata (N/(N-1))"
+    if res.extra.get("proportional_hazards"):
+        return "R coxph (none)"
+    return "R sandwich (HC1)"
