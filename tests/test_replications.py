@@ -54,7 +54,7 @@ def test_suffrage_risk_set_invariants():
 
 def test_report_and_json_round_trip(suffrage, tmp_path):
     text = suffrage.report()
-    assert "Verdict:" in text and ("REPRODUCED" in text or "NOT reproduced" in text)
+    assert "Verdict:" in text and "Published claim beside our estimate" in text
     data = suffrage.to_json()
     json.dumps(data)  # plain types only
     assert data["n_obs"] == suffrage.main.n_obs
@@ -155,7 +155,8 @@ def test_cli_treaty_on_user_file(tmp_path, capsys):
     assert main(["treaty", str(path), "--start", "2007", "--name", "CRPD"]) == 0
     mine = capsys.readouterr().out
     bundled = replications.run("crpd")
-    assert f"{bundled.main.params['regional']:+.4f}" in mine
+    assert (f"{bundled.main.params['regional']:+.3f} "
+            f"({bundled.main.std_errors['regional']:.3f})") in mine
 
 
 @pytest.mark.parametrize("content, match", [

@@ -36,7 +36,7 @@ def test_cox_robust_variance_has_no_factor_in_r(rs):
 
 def test_time_line_is_shown_without_time_terms(rs):
     flat = d.DiscreteTimeHazard.from_formula("event ~ x1", rs, link="logit").fit()
-    assert _facts(flat)["Time"] == "none (constant baseline hazard)"
+    assert _facts(flat)["Time"] == "none (constant hazard)"
     cubic = d.DiscreteTimeHazard.from_formula("event ~ x1", rs, link="logit", time="cubic").fit()
     assert _facts(cubic)["Time"] != _facts(flat)["Time"]
     assert "cubic" in _facts(cubic)["Time"]

@@ -28,6 +28,7 @@ from diffusion.data.riskset import RiskSet
 from diffusion.exposure import regional_density
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
+from diffusion.replications.published import STUDIES
 
 __all__ = ["run", "LATIN_AMERICA"]
 
@@ -86,4 +87,5 @@ def run() -> Replication:
         claims=claims,
         results=results,
         data_notes=notes,
+        published=STUDIES["domestic_violence"],
     )

@@ -19,6 +19,7 @@ from diffusion import datasets
 from diffusion.data.riskset import RiskSet
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
+from diffusion.replications.published import STUDIES
 
 __all__ = ["run"]
 
@@ -48,4 +49,5 @@ def run() -> Replication:
         claims=claims,
         results={"main": main, "clustered": clustered},
         data_notes=("The archive has no codebook; variable meanings follow the article.",),
+        published=STUDIES["lottery"],
     )

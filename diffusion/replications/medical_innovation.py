@@ -31,6 +31,7 @@ from diffusion.data.riskset import RiskSet
 from diffusion.exposure import network, structural_equivalence
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
+from diffusion.replications.published import STUDIES
 
 __all__ = ["FORMULA", "risk_set", "run"]
 
@@ -98,4 +99,5 @@ def run() -> Replication:
             ("Van den Bulte & Lilien (2001) report that the contagion effects vanish once "
              "marketing effort over time is controlled; the time trend here plays that role."),
         ),
+        published=STUDIES["medical_innovation"],
     )

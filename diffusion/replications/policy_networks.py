@@ -27,6 +27,7 @@ from diffusion.data.riskset import RiskSet
 from diffusion.exposure import infer_networks, network
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
+from diffusion.replications.published import STUDIES
 from diffusion.replications.lottery import FORMULA
 
 __all__ = ["N_EDGES", "WINDOW", "run"]
@@ -83,6 +84,7 @@ def run() -> Replication:
             ("The lottery itself is one of the 187 policies; the network of year t uses "
              "only adoptions up to t - 1."),
         ),
+        published=STUDIES["policy_networks"],
     )
 
 

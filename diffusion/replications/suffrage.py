@@ -35,6 +35,7 @@ from diffusion.data.riskset import RiskSet
 from diffusion.exposure import regional_share, world_share
 from diffusion.models.discrete_time import DiscreteTimeHazard
 from diffusion.replications.base import Claim, Replication
+from diffusion.replications.published import STUDIES
 
 __all__ = ["run", "build_risk_set"]
 
@@ -112,4 +113,5 @@ def run(*, cox: bool = True) -> Replication:
         results=results,
         data_notes=tuple(notes),
         figure=fig,
+        published=STUDIES["suffrage"],
     )

@@ -31,7 +31,8 @@ from diffusion.data.riskset import RiskSet
 from diffusion.errors import SpecificationError
 from diffusion.exposure import regional_density, world_share
 from diffusion.models.discrete_time import DiscreteTimeHazard
-from diffusion.replications.base import Claim, Replication
+from diffusion.replications.base import Claim, PublishedStudy, Replication
+from diffusion.replications.published import STUDIES, USER_TREATY
 from diffusion.report.plots import cumulative_adoption
 
 __all__ = ["run_treaty", "run_cedaw", "run_crpd", "treaty_risk_set", "user_treaty_events"]
@@ -142,7 +143,8 @@ def treaty_risk_set(
 
 def run_treaty(treaty: str, *, name: str | None = None, claims: tuple[Claim, ...] | None = None,
                citation: str = "", title: str | None = None, events: pd.DataFrame | None = None,
-               start: int | None = None) -> Replication:
+               start: int | None = None,
+               published: PublishedStudy | None = None) -> Replication:
     """Fit the treaty-ratification design to ``treaty``.
 
     ``treaty`` is a code of the bundled table, or the name of a user's treaty whose
@@ -176,6 +178,8 @@ def run_treaty(treaty: str, *, name: str | None = None, claims: tuple[Claim, ...
         results=results,
         data_notes=tuple(notes),
         figure=fig,
+        published=published or (USER_TREATY if events is not None
+                                 else STUDIES.get(name or treaty.lower(), USER_TREATY)),
     )
 
 

@@ -65,7 +65,7 @@ class Summary:
             ("Small-sample", _small_sample_label(res)),
             # always shown: a model without time terms assumes a hazard constant over
             # time, which the reader should see rather than infer from an absent line
-            ("Time", res.time_term or "none (constant baseline hazard)"),
+            ("Time", res.time_term or "none (constant hazard)"),
         ]
         if not res.converged:
             facts.append(("Converged", "NO"))

@@ -1,0 +1,60 @@
+"""What each replicated study printed, as far as public text shows it.
+
+One record per replication: the study, and either the numbers of its results table as
+printed (each with table, page and the address where it was read) or, where no public
+copy of the table could be read, the reason it is **sign-only**. A number enters here
+only when it was read in the source cited beside it; nothing is filled in from memory
+or inferred from our own estimates. The searches behind the sign-only records (stored
+public web pages, public code and documentation, in 2026) are listed in
+``docs/guide/replications.md``.
+"""
+
+from __future__ import annotations
+
+from diffusion.replications.base import PublishedStudy
+
+__all__ = ["STUDIES"]
+
+_NO_COPY = ("No public copy of the article's results table could be read (searched: stored "
+            "public web pages, public code and documentation); the claims are the article's "
+            "stated findings, judged by sign and p < 0.05.")
+
+STUDIES: dict[str, PublishedStudy] = {
+    "suffrage": PublishedStudy(
+        citation=("Ramirez, F. O., Soysal, Y. & Shanahan, S. (1997). The changing logic of "
+                  "political citizenship. American Sociological Review 62(5):735-745."),
+        sign_only=_NO_COPY),
+    "cedaw": PublishedStudy(
+        citation=("Wotipka & Ramirez (2008), in Simmons, Dobbin & Garrett (eds), The Global "
+                  "Diffusion of Markets and Democracy, 303-343."),
+        sign_only=(_NO_COPY + " Only the title page of the 2003 conference version was "
+                   "readable.")),
+    "crpd": PublishedStudy(
+        citation="No published study: the CEDAW design applied to new treaty data.",
+        sign_only="No published study of CRPD ratification with this design is replicated."),
+    "lottery": PublishedStudy(
+        citation="Berry & Berry (1990), American Political Science Review 84(2):395-415.",
+        table="Table 1, column 1", page="406",
+        sign_only=(_NO_COPY + " The table and page are those named by the Desmarais, Harden "
+                   "& Boehmke (2015) replication script (lottery.replication.R), whose data "
+                   "give the 857 state-years used here; the article's own N was not read.")),
+    "policy_networks": PublishedStudy(
+        citation=("Desmarais, B. A., Harden, J. J. & Boehmke, F. J. (2015). Persistent policy "
+                  "pathways: inferring diffusion networks in the American states. American "
+                  "Political Science Review 109(2):392-406."),
+        sign_only=_NO_COPY),
+    "medical_innovation": PublishedStudy(
+        citation=("Coleman, Katz & Menzel (1966), Medical Innovation; Burt (1987), American "
+                  "Journal of Sociology 92(6):1287-1335; Van den Bulte & Lilien (2001), "
+                  "American Journal of Sociology 106(5):1409-1435."),
+        sign_only=_NO_COPY),
+    "domestic_violence": PublishedStudy(
+        citation=("Hawkins, D. & Humes, M. (2002). Human rights and domestic violence. "
+                  "Political Science Quarterly 117(2):231-257."),
+        sign_only=_NO_COPY),
+}
+
+#: the record of a fit to the user's own treaty data
+USER_TREATY = PublishedStudy(
+    citation="Ratification years supplied by the user.",
+    sign_only="The data are the user's: there is no published table to compare with.")
