@@ -1,0 +1,142 @@
+"""Each replication's specification and verdicts, pinned.
+
+The risk sets are rebuilt here by brute force from the bundled tables -- a loop over
+units and years with the published design's window, membership and exclusion rules,
+written independently of :class:`diffusion.RiskSet` -- and must equal the replication's
+rows one for one; the exposures are recomputed from the definitions. So a change to a
+window, a sample rule, an exposure's lag or window, or the verdict threshold fails here.
+The verdict of each claim is pinned as it stands: a change of verdict must be a
+deliberate edit of this file, explained in the changelog.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diffusion import datasets, replications
+from diffusion.replications import base
+
+#: the current verdict of every claim: (model, term) -> reproduced
+VERDICTS = {
+    "cedaw": {("main", "regional"): True, ("main", "igo"): False},
+    "crpd": {("main", "regional"): False, ("main", "igo"): True},
+    "lottery": {("main", "neighbor"): True, ("main", "fiscal"): False, ("main", "religion"): True,
+                ("main", "income1"): True, ("main", "elect1"): True},
+    "policy_networks": {("main", "network_dhb"): True, ("reinferred", "network_inferred"): True},
+    "medical_innovation": {("cohesion_only", "cohesion"): False, ("main", "structural"): False,
+                           ("main", "journ2"): True},
+}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {}
+
+
+def _run(runs, name):
+    if name not in runs:
+        runs[name] = replications.run(name)
+    return runs[name]
+
+
+def brute_force_rows(events: dict[int, int], spells: pd.DataFrame, start: int,
+                     end: int) -> pd.DataFrame:
+    """(unit, year, event) rows at risk: member in the year, inside [start, end], not yet
+    adopted; a unit whose adoption falls before its first year at risk has no rows; an
+    adoption in a year the unit was not a member censors it when it left."""
+    rows = []
+    for unit, grp in spells.groupby("cown"):
+        member_years = sorted({y for s, e in zip(grp["start"], grp["end"])
+                               for y in range(max(s, start), min(e, end) + 1)})
+        if not member_years:
+            continue
+        adopted = events.get(unit)
+        if adopted is not None and adopted < member_years[0]:
+            continue  # adopted before risk
+        for y in member_years:
+            if adopted is not None and y > adopted:
+                break
+            rows.append((unit, y, int(adopted == y)))
+    return pd.DataFrame(rows, columns=["cown", "year", "event"])
+
+
+def _same_rows(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
+    got = frame[["cown", "year", "event"]].astype("int64").sort_values(["cown", "year"])
+    exp = expected.sort_values(["cown", "year"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), exp.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_verdicts_are_pinned(runs, name):
+    rep = _run(runs, name)
+    v = rep.verdicts()
+    got = {(m, t): bool(r) for m, t, r in zip(v["model"], v["term"], v["reproduced"])}
+    assert got == VERDICTS[name]
+
+
+def test_verdict_rule_is_pinned():
+    assert base.ALPHA == 0.05 and base.LEVEL == 0.95
+
+
+@pytest.mark.parametrize(("name", "treaty", "start"), [("cedaw", "CEDAW", 1980),
+                                                       ("crpd", "CRPD", 2007)])
+def test_treaty_sample_and_exposures(runs, name, treaty, start):
+    from diffusion.replications.treaties import END, treaty_risk_set
+
+    assert END == 2016
+    rs, regions, _ = treaty_risk_set(treaty)
+    assert (rs.start, rs.end) == (start, 2016)
+    spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
+    tab = datasets.load_treaty_ratifications()
+    tab = tab[(tab["treaty"] == treaty) & tab["cown"].notna()]
+    events = dict(zip(tab["cown"].astype(int), tab["year"].astype(int)))
+    # outside="censor": an adoption while not a member censors the unit at its exit
+    expected = brute_force_rows(events, spells, start, 2016)
+    frame = rs.frame
+    _same_rows(frame, expected)
+    # regional density and world share read t-1, among the members of t-1
+    members = {y: set(spells.loc[(spells["start"] <= y) & (spells["end"] >= y), "cown"])
+               for y in range(start - 1, 2017)}
+    region = dict(zip(regions["cown"], regions["region"]))
+    sample = frame.sample(200, random_state=1)
+    for unit, year, reg, world in zip(sample["cown"], sample["year"], sample["regional"],
+                                      sample["world"]):
+        r = year - 1
+        peers = [u for u in members[r] if u != unit and region.get(u) == region.get(unit)]
+        adopted = [u for u in peers if events.get(u, 10**6) <= r]
+        assert reg == pytest.approx(len(adopted) / len(peers) if peers else 0.0, abs=1e-12)
+        all_adopted = [u for u in members[r] if events.get(u, 10**6) <= r]
+        assert world == pytest.approx(len(all_adopted) / len(members[r]), abs=1e-12)
+    # the model's sample: listwise deletion of the lagged covariates
+    main = _run(runs, name).main
+    used = frame.dropna(subset=["regional", "world", "igo", "polity2", "log_gdppc"])
+    assert (main.n_obs, main.n_events) == (len(used), int(used["event"].sum()))
+    assert main.model == "discrete-time cloglog" and main.cluster == "cown"
+
+
+@pytest.mark.parametrize("name", ["lottery", "policy_networks"])
+def test_lottery_sample(runs, name):
+    panel = datasets.load_lottery()
+    used = panel.dropna(subset=["fiscal", "party", "elect1", "elect2", "income1", "religion",
+                                "neighbor", "adopt"])
+    main = _run(runs, name).main
+    assert (main.n_obs, main.n_events) == (len(used), int(used["adopt"].sum()))
+    assert main.model == "discrete-time probit" and main.cov_type == "classic"
+    assert (panel["year"].min(), panel["year"].max()) == (1964, 1986)
+
+
+def test_medical_innovation_window(runs):
+    from diffusion.replications.medical_innovation import risk_set
+
+    rs, _ = risk_set()
+    doctors = datasets.load_medical_innovation()
+    # every doctor at risk from month 1 to adoption or month 17
+    month = doctors["month"].astype("float64")
+    last = month.fillna(17).clip(upper=17).astype(int)
+    assert len(rs.frame) == int(last.sum())
+    assert rs.frame["month"].min() == 1 and rs.frame["month"].max() == 17
+    assert np.array_equal(rs.frame.groupby("doctor")["event"].sum().sort_index().to_numpy(),
+                          month.set_axis(doctors["doctor"]).le(17).sort_index()
+                          .astype(int).to_numpy())
