@@ -249,10 +249,25 @@ class Replication:
         lines += _wrap(f"  read in: {pub.source}", indent="    ")
         return lines
 
+    def verdict_lines(self) -> list[str]:
+        """The published-beside-ours table and the verdict, as printed by :meth:`report`.
+
+        The documentation shows these lines for every replication; a test regenerates
+        them and compares (``scripts/doc_outputs.py``).
+        """
+        v = self.verdicts()
+        n_ok = int(v["reproduced"].sum())
+        m = self.main
+        return [
+            f"ours (main model): N = {m.n_obs}, events = {m.n_events}, units = {m.n_units}",
+            *_columns(self.comparison()),
+            f"Verdict: {n_ok} of {len(v)} published claims reproduced"
+            + (" -- all of them." if n_ok == len(v) else "."),
+        ]
+
     def report(self) -> str:
         """Plain-text report: design, published beside ours, verdicts, summaries, notes."""
         v = self.verdicts()
-        n_ok = int(v["reproduced"].sum())
         lines = [self.title, "=" * len(self.title), *_wrap(self.citation), "",
                  *_wrap(self.design), ""]
         lines += self._published_lines()
@@ -261,13 +276,13 @@ class Replication:
                 + ("" if self.sign_only else f", and inside the published {LEVEL:.0%} interval "
                    "where an SE was printed"))
         lines += _wrap(f"Published claim beside our estimate ({rule}):")
-        lines += _columns(self.comparison())
+        table = self.verdict_lines()
+        lines += table[1:-1]
         lines.append("")
         lines.append("Claims:")
         lines += [f"  [{r.model}] {r.term}: {r.published} ({r.sign})" for r in v.itertuples()]
         lines.append("")
-        lines.append(f"Verdict: {n_ok} of {len(v)} published claims reproduced"
-                     + (" -- all of them." if n_ok == len(v) else "."))
+        lines.append(table[-1])
         for title, table in self.tables.items():
             lines += ["", title, table.to_string()]
         for key, res in self.results.items():
