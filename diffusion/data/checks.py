@@ -3,10 +3,25 @@
 Each ``check_*`` function either returns a cleaned copy of what it checked or raises
 a :class:`~diffusion.errors.DataError` subclass whose message says what was found,
 where, and what to do. Nothing here mutates the caller's objects.
+
+Rules every input table follows
+-------------------------------
+* Column names are unique: a table with two columns of one name is refused (pandas
+  would return a table where a column is expected).
+* Times are whole numbers of periods (years). Dates are refused, not converted:
+  a ``datetime64``/``Timestamp`` column (or a ``timedelta``/``Period`` one) raises
+  :class:`~diffusion.errors.InvalidTimeError` naming the column and asking for
+  ``column.dt.year`` -- pandas stores dates as nanoseconds since 1970, and reading
+  those as years, or guessing which calendar unit was meant, would be silently wrong.
+* Times lie within ``+-MAX_TIME`` (``10**8``) periods, and a risk set holds at most
+  ``MAX_ROWS`` (``5 * 10**7``) unit-periods: larger values are typing errors (a year
+  in nanoseconds, ``10**20``) and are refused with the value found, before any
+  memory is reserved for them.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,6 +37,8 @@ from diffusion.errors import (
 )
 
 __all__ = [
+    "MAX_TIME",
+    "MAX_ROWS",
     "check_frame",
     "check_columns",
     "check_years",
@@ -32,6 +49,13 @@ __all__ = [
     "listing",
     "show",
 ]
+
+
+#: Largest absolute time (period) accepted anywhere: the window bounds, event years,
+#: membership spells, panel years, lags and windows. Open spells are coded beyond it.
+MAX_TIME = 10**8
+#: Largest number of unit-periods a risk set (or an exposure grid) may hold.
+MAX_ROWS = 5 * 10**7
 
 
 def preview(items: Iterable[Any], limit: int = 5) -> str:
@@ -66,6 +90,13 @@ def check_frame(obj: Any, *, name: str) -> pd.DataFrame:
             f"{name} must be a pandas DataFrame, got {type(obj).__name__}. "
             f"Read your file with pandas.read_csv and pass the DataFrame."
         )
+    dup = obj.columns[obj.columns.duplicated()]
+    if len(dup):
+        raise DataError(
+            f"{name} has {len(obj.columns) - len(set(obj.columns))} duplicated column "
+            f"name(s): {preview(list(pd.unique(dup)))}. Rename or drop the extra columns "
+            f"(e.g. table.loc[:, ~table.columns.duplicated()])."
+        )
     return obj
 
 
@@ -92,18 +123,29 @@ def check_years(
     Missing values are refused unless ``allow_missing`` (they come back as NaN).
     Non-numeric or fractional values are refused with the offending unit and value.
     """
-    raw = frame[column]
+    raw = given = frame[column]
 
     def where(mask: np.ndarray) -> str:
         rows = np.flatnonzero(mask)[:5]
         if unit is not None and unit in frame.columns:
             return listing(
-                [f"{show(frame[unit].iloc[i])} ({show(raw.iloc[i])})" for i in rows]
+                [f"{show(frame[unit].iloc[i])} ({show(given.iloc[i])})" for i in rows]
             )
-        return listing([f"row {show(frame.index[i])} ({show(raw.iloc[i])})" for i in rows])
+        return listing([f"row {show(frame.index[i])} ({show(given.iloc[i])})" for i in rows])
 
     if pd.api.types.is_bool_dtype(raw):
         raise InvalidTimeError(f"{name}: column {show(column)} holds booleans, not years.")
+    check_not_dates(raw, name=name, column=column)
+    if raw.dtype == object:
+        # Python ints beyond int64 or floats hidden in objects: read as float, then
+        # the range check below names them
+        flags = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        if flags.any():
+            raise InvalidTimeError(
+                f"{name}: column {show(column)} has {int(flags.sum())} boolean value(s) at "
+                f"{where(flags)}. Give years as integers."
+            )
+        raw = raw.map(lambda v: float(v) if isinstance(v, int) else v)
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     bad = np.isnan(values) & raw.notna().to_numpy()
     if bad.any():
@@ -126,7 +168,35 @@ def check_years(
             f"{name}: column {show(column)} has {int(badv.sum())} value(s) that are not whole "
             f"years at {where(badv)}. Times are measured in whole periods (years)."
         )
+    huge = finite & (np.abs(np.where(finite, values, 0.0)) > MAX_TIME)
+    if huge.any():
+        raise InvalidTimeError(
+            f"{name}: column {show(column)} has {int(huge.sum())} value(s) beyond "
+            f"+-{MAX_TIME:.0e} periods at {where(huge)}. Give years (e.g. 1990), not "
+            f"timestamps or codes."
+        )
     return values
+
+
+def check_not_dates(raw: pd.Series, *, name: str, column: Any) -> None:
+    """Refuse dates and durations where whole years are expected (no silent conversion)."""
+    dtype = raw.dtype
+    kind = None
+    if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+            or isinstance(dtype, pd.PeriodDtype)):
+        kind = str(dtype)
+    elif dtype == object:
+        first = raw.map(lambda v: isinstance(v, (pd.Timestamp, pd.Timedelta, pd.Period,
+                                                 np.datetime64, np.timedelta64,
+                                                 _dt.date, _dt.timedelta)))
+        if first.any():
+            kind = type(raw[first.to_numpy()].iloc[0]).__name__ + " objects"
+    if kind is not None:
+        raise InvalidTimeError(
+            f"{name}: column {show(column)} holds dates ({kind}), not years. diffusion "
+            f"does not convert dates: pass the calendar year, e.g. "
+            f"table.assign({column}=table[{show(column)}].dt.year)."
+        )
 
 
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, name: str, what: str) -> None:
@@ -142,10 +212,17 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, name: str, what: s
         )
 
 
-def check_positive_int(value: Any, *, name: str) -> int:
-    """Return ``value`` as an int >= 1, or raise :class:`SpecificationError`."""
+def check_positive_int(value: Any, *, name: str, maximum: int = MAX_TIME) -> int:
+    """Return ``value`` as an int in ``[1, maximum]``, or raise :class:`SpecificationError`.
+
+    The default ``maximum`` (:data:`MAX_TIME`) refuses absurd lags and windows
+    (``10**20``) before they overflow 64-bit years.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise SpecificationError(f"{name} must be an integer >= 1, got {show(value)}.")
+    if value > maximum:
+        raise SpecificationError(
+            f"{name} must be at most {maximum}, got {show(value)}; no data span that long.")
     return int(value)
 
 

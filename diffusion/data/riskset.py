@@ -32,9 +32,12 @@ import pandas as pd
 
 from diffusion._notes import Note
 from diffusion.data.checks import (
+    MAX_ROWS,
+    MAX_TIME,
     show,
     check_columns,
     check_frame,
+    check_not_dates,
     check_option,
     check_positive_int,
     check_unique,
@@ -326,6 +329,12 @@ class RiskSet:
         hi = np.minimum(spells["end"].to_numpy(), end)
         keep = lo <= hi
         lengths = (hi - lo + 1)[keep]
+        if lengths.sum() > MAX_ROWS:
+            raise SpecificationError(
+                f"the risk set would hold {int(lengths.sum())} unit-periods ({int(keep.sum())} "
+                f"spell(s) over the window {start}-{end}), more than the {MAX_ROWS} diffusion "
+                f"builds. Check the window start=/end= and the membership years."
+            )
         rows_u = np.repeat(spells["u"].to_numpy()[keep], lengths)
         offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
         rows_t = np.repeat(lo[keep], lengths) + (np.arange(lengths.sum()) - offsets)
@@ -434,6 +443,8 @@ class RiskSet:
         check_frame(frame, name="panel")
         check_columns(frame, [unit, time, event], name="panel")
         repeated = _check_flag(repeated, "repeated")
+        if not len(frame):
+            raise DataError("panel has no rows; give one row per unit-period at risk.")
         if len({unit, time, event}) < 3:
             raise SpecificationError("unit, time and event must name three different columns.")
         units_col = _check_units(frame[unit], name="panel", column=unit)
@@ -587,7 +598,7 @@ class RiskSet:
                 f"measure must be an exposure measure from diffusion.exposure, got "
                 f"{type(measure).__name__}."
             )
-        values, notes = measure.compute(self)
+        values, notes = _check_measure_output(measure.compute(self), measure, len(self._frame))
         frame = self._frame.copy()
         frame[name] = values
         named = tuple(Note(n.kind, n.count, f"exposure {show(name)}: {n.message}") for n in notes)
@@ -632,7 +643,39 @@ def _check_window_bound(value: Any, name: str) -> int | None:
         isinstance(value, float) and not value.is_integer()
     ):
         raise InvalidTimeError(f"{name} must be a whole year, got {show(value)}.")
+    if abs(value) > MAX_TIME:
+        raise InvalidTimeError(
+            f"{name}={show(value)} is beyond +-{MAX_TIME:.0e} periods; give a year such as 1990.")
     return int(value)
+
+
+def _check_measure_output(out: Any, measure: Any, n: int) -> tuple[np.ndarray, tuple[Note, ...]]:
+    """What a (possibly user-written) measure returned: ``n`` numbers and a tuple of notes."""
+    what = type(measure).__name__
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise SpecificationError(
+            f"{what}.compute(risk_set) must return (values, notes), got {type(out).__name__}.")
+    values, notes = out
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"{what}.compute(risk_set) returned values that are not numbers "
+            f"({type(values).__name__}); return one float per risk-set row.") from None
+    if arr.shape != (n,):
+        raise SpecificationError(
+            f"{what}.compute(risk_set) returned values of shape {arr.shape}; the risk set has "
+            f"{n} rows, so return one value per row (in the order of risk_set.frame).")
+    if np.isinf(arr).any():
+        raise SpecificationError(
+            f"{what}.compute(risk_set) returned {int(np.isinf(arr).sum())} infinite value(s); "
+            f"return finite values (NaN for missing ones).")
+    notes = tuple(notes) if isinstance(notes, (tuple, list)) else notes
+    if not isinstance(notes, tuple) or not all(isinstance(x, Note) for x in notes):
+        raise SpecificationError(
+            f"{what}.compute(risk_set) must return a tuple of diffusion Note objects as its "
+            f"notes, got {type(out[1]).__name__}.")
+    return arr, notes
 
 
 def _check_flag(value: Any, name: str) -> bool:
@@ -642,6 +685,7 @@ def _check_flag(value: Any, name: str) -> bool:
 
 
 def _check_units(values: pd.Series, *, name: str, column: str) -> pd.Series:
+    check_not_dates(values, name=name, column=column)
     missing = values.isna().to_numpy()
     if missing.any():
         rows = list(values.index[missing][:5])
@@ -649,7 +693,33 @@ def _check_units(values: pd.Series, *, name: str, column: str) -> pd.Series:
             f"{name}: column {show(column)} has {int(missing.sum())} missing unit "
             f"identifier(s) at rows {preview(rows)}. Every row needs a unit."
         )
+    if values.dtype == object:
+        kinds = values.map(_unit_kind)
+        if (kinds == "other").any():
+            bad = values[(kinds == "other").to_numpy()]
+            raise DataError(
+                f"{name}: column {show(column)} has {len(bad)} unit identifier(s) that are "
+                f"neither text nor numbers, e.g. {show(bad.iloc[0])} "
+                f"({type(bad.iloc[0]).__name__}). Use names or codes."
+            )
+        if kinds.nunique() > 1:
+            num = values[(kinds == "number").to_numpy()].iloc[0]
+            txt = values[(kinds == "text").to_numpy()].iloc[0]
+            raise DataError(
+                f"{name}: column {show(column)} mixes numeric and text unit identifiers (e.g. "
+                f"{show(num)} and {show(txt)}); 2 and '2' would be different units. Use one "
+                f"type, e.g. table.assign({column}=table[{show(column)}].astype(str))."
+            )
     return values
+
+
+def _unit_kind(value: Any) -> str:
+    if isinstance(value, (str, np.str_)):
+        return "text"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, (bool, np.bool_)):
+        return "number"
+    return "other"
 
 
 def _check_membership(membership: pd.DataFrame, unit: str) -> pd.DataFrame:

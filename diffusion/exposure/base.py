@@ -16,13 +16,21 @@ import numpy as np
 import pandas as pd
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_frame, check_positive_int, listing, preview, show
+from diffusion.data.checks import (
+    MAX_ROWS,
+    check_columns,
+    check_frame,
+    check_positive_int,
+    listing,
+    preview,
+    show,
+)
 from diffusion.errors import GroupError, SpecificationError
 
 if TYPE_CHECKING:  # pragma: no cover
     from diffusion.data.riskset import RiskSet
 
-__all__ = ["Grid", "grid", "group_codes", "safe_share"]
+__all__ = ["Grid", "grid", "group_codes", "safe_share", "effective_window"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,12 @@ def grid(risk_set: RiskSet, lag: int, back: int = 0) -> Grid:
     y0 = int(r.min()) - back
     y1 = int(r.max())
     hist = risk_set.history
+    cells = len(hist.units) * (y1 - y0 + 1)
+    if cells > MAX_ROWS:
+        raise SpecificationError(
+            f"the exposure grid would hold {cells} unit-years ({len(hist.units)} units by "
+            f"{y1 - y0 + 1} years from {y0} to {y1}), more than the {MAX_ROWS} diffusion "
+            f"builds. Check the years of the risk set and the window.")
     return Grid(
         y0=y0,
         member=hist.member_matrix(y0, y1),
@@ -62,6 +76,21 @@ def grid(risk_set: RiskSet, lag: int, back: int = 0) -> Grid:
         row_unit=hist.codes(frame[risk_set.unit]),
         row_col=r - y0,
     )
+
+
+def effective_window(risk_set: RiskSet, lag: int, window: int) -> int:
+    """The shortest window that counts the same events as ``window`` for every row.
+
+    Events in ``[r - window + 1, r]`` with ``r = t - lag``: once ``r - window`` lies
+    before the first event of the history for every row, a longer window counts
+    exactly the same events. Clipping to that length keeps the grid as small as the
+    data (``window=10**6`` costs no more than the span of the events).
+    """
+    times = risk_set.history.event_time
+    if not len(times):
+        return 1
+    r_max = int(risk_set._frame[risk_set.time].max()) - lag
+    return int(max(1, min(window, r_max - int(times.min()) + 1)))
 
 
 def safe_share(num: np.ndarray, den: np.ndarray, what: str) -> tuple[np.ndarray, tuple[Note, ...]]:

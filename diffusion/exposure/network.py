@@ -26,7 +26,14 @@ import pandas as pd
 from scipy import sparse
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_positive_int, check_unique, check_years, show
+from diffusion.data.checks import (
+    check_columns,
+    check_frame,
+    check_positive_int,
+    check_unique,
+    check_years,
+    show,
+)
 from diffusion.errors import DataError, SpecificationError
 from diffusion.exposure.base import grid, safe_share
 
@@ -55,6 +62,7 @@ class NetworkExposure:
             rows = [(u, v, (d.get(self.weight, np.nan) if self.weight else 1.0))
                     for u, v, d in g.edges(data=True)]
             table = pd.DataFrame(rows, columns=["s", "d", "w"])
+            table["w"] = _weights(table["w"], table["s"], table["d"], self.weight)
             if not g.is_directed():
                 notes.append(Note("network_undirected", len(table),
                                   f"the graph is undirected: each of its {len(table)} ties "
@@ -65,12 +73,11 @@ class NetworkExposure:
             table["y"] = 0
             timed = False
         elif isinstance(self.edges, pd.DataFrame):
-            e = self.edges
+            e = check_frame(self.edges, name="edges")
             cols = [self.source, self.target] + ([self.weight] if self.weight else []) + (
                 [self.time] if self.time else [])
             check_columns(e, cols, name="edges")
-            w = (pd.to_numeric(e[self.weight], errors="coerce").to_numpy(dtype="float64",
-                                                                          na_value=np.nan)
+            w = (_weights(e[self.weight], e[self.source], e[self.target], self.weight)
                  if self.weight else np.ones(len(e)))
             y = (check_years(e, self.time, name="edges", unit=self.source).astype(np.int64)
                  if self.time else np.zeros(len(e), dtype=np.int64))
@@ -144,6 +151,27 @@ class NetworkExposure:
         return values, tuple(notes) + more
 
 
+def _weights(raw: pd.Series, src: pd.Series, dst: pd.Series, name: Any) -> np.ndarray:
+    """Edge weights as float64 (numeric text read as numbers); anything else is refused."""
+    if pd.api.types.is_bool_dtype(raw.dtype) or not (
+            pd.api.types.is_numeric_dtype(raw.dtype) or raw.dtype == object
+            or pd.api.types.is_string_dtype(raw.dtype)):
+        raise DataError(f"edges: weight {show(name)} holds {raw.dtype} values, not numbers.")
+    flags = raw.map(lambda v: isinstance(v, (bool, np.bool_)) or not (
+        v is None or isinstance(v, (str, int, float, np.number))))
+    coerced = pd.to_numeric(raw.where(~flags.to_numpy(dtype=bool)), errors="coerce")
+    bad = flags.to_numpy(dtype=bool) | (raw.notna().to_numpy() & coerced.isna().to_numpy())
+    if bad.any():
+        idx = np.flatnonzero(bad)[:5]
+        shown = ", ".join(f"{show(src.iloc[i])}->{show(dst.iloc[i])} ({show(raw.iloc[i])})"
+                          for i in idx)
+        raise DataError(
+            f"edges: weight {show(name)} has {int(bad.sum())} value(s) that are not numbers: "
+            f"{shown}. Weights must be finite numbers >= 0."
+        )
+    return coerced.to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _is_graph(obj: Any) -> bool:
     try:
         import networkx as nx
@@ -185,6 +213,13 @@ def network(
     >>> rs = rs.with_exposure("neighbours", network(contiguity))  # doctest: +SKIP
     """
     check_positive_int(lag, name="lag")
+    for label, value in [("weight", weight), ("time", time)]:
+        if value is not None and not isinstance(value, str):
+            raise SpecificationError(
+                f"{label} must be a column name (a string) or None, got {show(value)}.")
+    for label, value in [("source", source), ("target", target)]:
+        if not isinstance(value, str):
+            raise SpecificationError(f"{label} must be a column name (a string), got {show(value)}.")
     if not isinstance(normalize, bool):
         raise SpecificationError(f"normalize must be True or False, got {show(normalize)}.")
     return NetworkExposure(edges, weight, normalize, lag, source, target, time)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from diffusion._notes import Note
 from diffusion.data.checks import check_positive_int
-from diffusion.exposure.base import grid, group_codes, group_sums, safe_share
+from diffusion.exposure.base import effective_window, grid, group_codes, group_sums, safe_share
 
 if TYPE_CHECKING:  # pragma: no cover
     from diffusion.data.riskset import RiskSet
@@ -45,9 +45,9 @@ class RegionalExposure:
     def compute(self, risk_set: RiskSet) -> tuple[np.ndarray, tuple[Note, ...]]:
         lag = check_positive_int(self.lag, name="lag")
         codes = group_codes(self.groups, self.group, risk_set)
-        back = self.window or 0
-        g = grid(risk_set, lag, back)
-        hit = g.in_window(self.window) if self.window else g.adopted()
+        window = effective_window(risk_set, lag, self.window) if self.window else 0
+        g = grid(risk_set, lag, window)
+        hit = g.in_window(window) if window else g.adopted()
         member = g.member
         hit_member = member & hit
         num_g = group_sums(hit_member, codes)

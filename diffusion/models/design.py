@@ -27,7 +27,22 @@ from diffusion.errors import (
 from diffusion.models.time_terms import TimeTerm
 
 __all__ = ["Spec", "Design", "formula_spec", "columns_spec", "build_design", "cluster_column",
-           "separation"]
+           "separation", "check_generated", "GENERATED"]
+
+#: Term labels the models generate themselves; a user column of one of these names
+#: would silently replace (or be dropped with) the generated term, so it is refused.
+GENERATED = ("Intercept",)
+
+
+def check_generated(names: Sequence[str], generated: Sequence[str], *, where: str) -> None:
+    """Refuse user terms named like a term the model generates (e.g. ``Intercept``)."""
+    clash = [n for n in names if n in generated]
+    if clash:
+        raise SpecificationError(
+            f"{where}: covariate(s) {preview(clash)} have the name of a term the model "
+            f"generates ({preview(generated)}), so one would silently replace the other. "
+            f"Rename the column, e.g. rs.assign(my_const=lambda f: f[{show(clash[0])}])."
+        )
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,8 @@ def formula_spec(formula: str, risk_set: RiskSet) -> Spec:
         )
     if risk_set.event in needed:
         raise SpecificationError("the event column cannot appear on the right side of the formula.")
+    check_generated(needed, GENERATED, where=f"formula {show(formula)}")
+    _check_kinds(risk_set._frame, needed, where=f"formula {show(formula)}")
     terms = [str(t) for t in rhs]
     intercept = "1" in terms
     return Spec(rhs, (), tuple(needed), intercept, formula)
@@ -99,6 +116,10 @@ def columns_spec(covariates: Sequence[str], risk_set: RiskSet, intercept: bool) 
         covariates = [covariates]
     covariates = list(covariates)
     frame = risk_set._frame
+    unhashable = [c for c in covariates if not isinstance(c, str)]
+    if unhashable:
+        raise SpecificationError(
+            f"covariates must be column names (strings), got {preview(unhashable)}.")
     absent = [c for c in covariates if c not in frame.columns]
     if absent:
         raise SpecificationError(
@@ -116,6 +137,7 @@ def columns_spec(covariates: Sequence[str], risk_set: RiskSet, intercept: bool) 
         )
     if len(set(covariates)) != len(covariates):
         raise SpecificationError("a covariate is listed twice.")
+    check_generated(covariates, GENERATED, where="covariates")
     text = " + ".join(["1"] * intercept + covariates) or "0"
     return Spec(None, tuple(covariates), tuple(covariates), bool(intercept), text)
 
@@ -175,9 +197,14 @@ def build_design(
 
     model_spec = None
     if spec.rhs is not None:
-        mm = spec.rhs.get_model_matrix(sample, na_action="ignore")
+        mm = _model_matrix(spec, sample)
         model_spec = getattr(mm, "model_spec", None)
         X = pd.DataFrame(np.asarray(mm, dtype=np.float64), columns=list(mm.columns))
+        twice = sorted({c for c in X.columns if list(X.columns).count(c) > 1})
+        if twice:
+            raise SpecificationError(
+                f"formula {show(spec.text)} gives several design columns the name "
+                f"{preview(twice)}; rename the columns so that every term has its own name.")
     else:
         cols = {"Intercept": np.ones(len(sample))} if spec.intercept else {}
         cols.update({c: sample[c].to_numpy(dtype=np.float64) for c in spec.columns})
@@ -219,6 +246,49 @@ def build_design(
     if check_collinear:
         check_collinearity(Xa, names)
     return Design(y, Xa, names, rows, sample, tuple(notes), n_time, model_spec)
+
+
+def _check_kinds(frame: pd.DataFrame, columns: Sequence[str], *, where: str) -> None:
+    """Refuse columns a design cannot encode: dates, durations, and non-text objects."""
+    for c in columns:
+        if c not in frame.columns:
+            continue
+        col = frame[c]
+        if (pd.api.types.is_datetime64_any_dtype(col.dtype)
+                or pd.api.types.is_timedelta64_dtype(col.dtype)
+                or isinstance(col.dtype, pd.PeriodDtype)):
+            raise SpecificationError(
+                f"{where}: column {show(c)} holds dates ({col.dtype}), which a model cannot "
+                f"use as they are. Add a number instead, e.g. the year "
+                f"(rs.assign(y=lambda f: f[{show(c)}].dt.year)) or C({c}) of a text label."
+            )
+        if col.dtype == object:
+            kinds = {type(v).__name__ for v in col.dropna()
+                     if not isinstance(v, (str, bool, int, float, np.generic))}
+            if kinds:
+                raise SpecificationError(
+                    f"{where}: column {show(c)} holds {preview(sorted(kinds))} objects; give "
+                    f"numbers, or text labels for C({c})."
+                )
+            n_text = int(col.map(lambda v: isinstance(v, str)).sum())
+            if 0 < n_text < int(col.notna().sum()):
+                raise SpecificationError(
+                    f"{where}: column {show(c)} mixes text and numbers; convert it to one "
+                    f"type (numbers, or text labels for C({c}))."
+                )
+
+
+def _model_matrix(spec: Spec, sample: pd.DataFrame):
+    """formulaic's model matrix; its own errors come back as SpecificationError."""
+    from formulaic.errors import FormulaicError
+
+    try:
+        return spec.rhs.get_model_matrix(sample, na_action="ignore")
+    except (FormulaicError, TypeError, ValueError, NameError, AttributeError) as exc:
+        raise SpecificationError(
+            f"formula {show(spec.text)} cannot be evaluated on the risk set: "
+            f"{type(exc).__name__}: {exc}. Check the column types and transformations."
+        ) from exc
 
 
 def _clock(risk_set: RiskSet, sample: pd.DataFrame, scale: str) -> np.ndarray:

@@ -54,6 +54,7 @@ from diffusion.models.design import (
     Design,
     Spec,
     build_design,
+    check_generated,
     check_collinearity,
     columns_spec,
     formula_spec,
@@ -256,6 +257,11 @@ class PiecewiseExponentialHazard:
                 cols.append((x * (which == k))[:, None])
                 out.append(f"{v}:{lab}")
         Xv = np.hstack(cols)
+        twice = sorted({n for n in out if out.count(n) > 1})
+        if twice:
+            raise SpecificationError(
+                f"varying= generates the term(s) {preview(twice)}, which already exist; "
+                f"rename the covariates.")
         check_collinearity(Xv, out)
         return Xv, out
 
@@ -325,6 +331,7 @@ class WeibullHazard:
         if not spec.intercept:
             raise SpecificationError("the Weibull model needs its intercept (log lambda); "
                                      "remove '0 +' from the formula.")
+        check_generated(spec.variables, ("Intercept", "log(shape)"), where="WeibullHazard")
         for name, value in [("risk_set", rs), ("spec", spec), ("clock", clock),
                             ("origin", origin)]:
             object.__setattr__(self, name, value)
@@ -354,6 +361,7 @@ class WeibullHazard:
         a = b - 1
         fit = fit_weibull(design.X, a, b, design.y, max_iter=control.max_iter,
                           step_tol=float(np.sqrt(control.gtol)))
+        check_generated(design.names[1:], ("Intercept", "log(shape)"), where="WeibullHazard")
         names = [*design.names, "log(shape)"]
         _check_fit(fit.params, design.X, names, fit.converged, control, "Weibull")
         V = np.linalg.inv(fit.info)

@@ -27,7 +27,7 @@ Conventions shared with the R reference scripts (``tests/reference/``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, Union
 
@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from diffusion._notes import Note
-from diffusion.data.checks import check_option, check_positive_int, preview, show
+from diffusion.data.checks import MAX_TIME, check_option, check_positive_int, preview, show
 from diffusion.errors import SeparationError, SpecificationError
 
 __all__ = ["TimeTerm", "Dummies", "Periods", "Cubic", "Spline", "resolve_time", "natural_spline_basis"]
@@ -116,11 +116,18 @@ class Periods:
 
     def __post_init__(self) -> None:
         check_option(self.scale, SCALES, name="time scale")
+        if isinstance(self.breaks, (str, bytes)) or not isinstance(self.breaks, Iterable):
+            raise SpecificationError(
+                f"period breaks must be a list of whole periods, e.g. Periods([1930]), got "
+                f"{show(self.breaks)}.")
         b = list(self.breaks)
         if not b:
             raise SpecificationError("Periods needs at least one break, e.g. Periods([1930]).")
-        if any(isinstance(v, bool) or not float(v).is_integer() for v in b):
+        if any(not _whole(v) for v in b):
             raise SpecificationError(f"period breaks must be whole periods, got {show(b)}.")
+        if any(abs(v) > MAX_TIME for v in b):
+            raise SpecificationError(
+                f"period breaks must lie within +-{MAX_TIME:.0e} periods, got {show(b)}.")
         if sorted(set(b)) != b:
             raise SpecificationError(f"period breaks must be strictly increasing, got {show(b)}.")
         object.__setattr__(self, "breaks", tuple(int(v) for v in b))
@@ -179,7 +186,7 @@ class Spline:
 
     def __post_init__(self) -> None:
         check_option(self.scale, SCALES, name="time scale")
-        check_positive_int(self.df, name="spline df")
+        check_positive_int(self.df, name="spline df", maximum=100)
 
     def describe(self) -> str:
         return f"natural spline, df={self.df} ({self.scale})"
@@ -189,6 +196,13 @@ class Spline:
         n = "t" if self.scale == "calendar" else "duration"
         cols = {f"ns({n})[{k + 1}]": basis[:, k] for k in range(basis.shape[1])}
         return pd.DataFrame(cols), np.ones(len(x), dtype=bool), ()
+
+
+def _whole(value: object) -> bool:
+    """A whole number (not a bool, not text): 1930, 1930.0, numpy integers."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return False
+    return bool(np.isfinite(value)) and float(value).is_integer()
 
 
 def natural_spline_basis(x: np.ndarray, df: int) -> np.ndarray:
@@ -203,8 +217,18 @@ def natural_spline_basis(x: np.ndarray, df: int) -> np.ndarray:
     lo, hi = float(x.min()), float(x.max())
     if lo == hi:
         raise SpecificationError("a spline needs at least two distinct time values.")
+    n_distinct = len(np.unique(x))
+    if df >= n_distinct:
+        raise SpecificationError(
+            f"a spline with df={df} needs more than {df} distinct time values; the estimation "
+            f"sample has {n_distinct}. Lower df (e.g. Spline(df=3)) or use Dummies().")
     probs = np.linspace(0, 1, n_inner + 2)[1:-1]
     inner = np.quantile(x, probs) if n_inner else np.array([])
+    if n_inner and (np.any(np.diff(inner) <= 0) or inner[0] <= lo or inner[-1] >= hi):
+        raise SpecificationError(
+            f"a spline with df={df} puts several knots on one time value (the quantiles of "
+            f"the {n_distinct} distinct values coincide: {preview(list(np.round(inner, 3)))}). "
+            f"Lower df or use Dummies().")
     knots = np.concatenate([[lo] * 4, inner, [hi] * 4])
     n_basis = len(knots) - 4
     basis = BSpline.design_matrix(np.clip(x, lo, hi), knots, 3).toarray()
