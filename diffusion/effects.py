@@ -370,6 +370,9 @@ def average_marginal_effects(
     else:
         if isinstance(variables, str):
             variables = [variables]
+        if not isinstance(variables, (list, tuple, pd.Index, np.ndarray)) or not len(variables):
+            raise SpecificationError(
+                f"variables must be a non-empty list of covariate names, got {show(variables)}.")
         chosen = [_check_variable(f, v) for v in variables]
         bad = [v for v in chosen if not _numeric(frame[v])]
         if bad:
@@ -496,6 +499,8 @@ def first_difference(
     level = _check_level(level)
     f = _fitted(result, frailty)
     variable = _check_variable(f, variable)
+    for label, value in (("from_", from_), ("to", to)):
+        _check_value(f, variable, value, label)
     if profiles is not None:
         if not isinstance(profiles, pd.DataFrame):
             raise DataError("profiles must be a DataFrame with one row per profile.")
@@ -508,15 +513,35 @@ def first_difference(
         index = profiles.index
     else:
         frame = _estimation_frame(f)
-        a, ga = _average_prediction(f, _with_values(f, frame, {variable: from_}))
-        b, gb = _average_prediction(f, _with_values(f, frame, {variable: to}))
+        # extreme values overflow exp(x'b); the result is checked for finiteness below
+        with np.errstate(over="ignore", invalid="ignore"):
+            a, ga = _average_prediction(f, _with_values(f, frame, {variable: from_}))
+            b, gb = _average_prediction(f, _with_values(f, frame, {variable: to}))
         p0, p1, g0, g1 = np.array([a]), np.array([b]), ga[None, :], gb[None, :]
         index = pd.Index([f"{variable}: {from_!r} -> {to!r}"])
+    if not all(np.isfinite(a).all() for a in (p0, p1, g0, g1)):
+        raise SpecificationError(
+            f"the probabilities at {variable} = {from_!r} and {to!r} are not finite numbers "
+            f"(values too extreme for the model); choose values in the range of the data.")
     out = _table(p1 - p0, _se(f, g1 - g0), level, index, kind="effect")
     out.insert(0, "probability_to", p1)
     out.insert(0, "probability_from", p0)
     out.attrs["quantity"] = f"change in the annual adoption probability, {variable}: {from_!r} -> {to!r}"
     return out
+
+
+def _check_value(f: _Fitted, variable: str, value: Any, label: str) -> None:
+    """A value a covariate can be set to: one scalar, a finite number for numeric ones."""
+    if isinstance(value, (list, tuple, dict, set, np.ndarray, pd.Series, pd.DataFrame)):
+        raise SpecificationError(f"{label} must be one value, got {show(value)}.")
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_))
+    if numeric and not np.isfinite(value):
+        raise SpecificationError(f"{label} must be a finite number, got {show(value)}.")
+    if f.model.spec.rhs is None and not (numeric or isinstance(value, (bool, np.bool_))):
+        raise SpecificationError(
+            f"{show(variable)} is a numeric covariate; {label} must be a number, got "
+            f"{show(value)}.")
 
 
 def _numeric(s: pd.Series) -> bool:

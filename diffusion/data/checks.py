@@ -43,6 +43,8 @@ __all__ = [
     "check_columns",
     "check_years",
     "check_unique",
+    "check_units",
+    "check_not_dates",
     "check_positive_int",
     "check_option",
     "preview",
@@ -197,6 +199,45 @@ def check_not_dates(raw: pd.Series, *, name: str, column: Any) -> None:
             f"does not convert dates: pass the calendar year, e.g. "
             f"table.assign({column}=table[{show(column)}].dt.year)."
         )
+
+
+def check_units(values: pd.Series, *, name: str, column: Any) -> pd.Series:
+    """Unit identifiers: present, text or numbers (not both), never dates or containers."""
+    check_not_dates(values, name=name, column=column)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        rows = list(values.index[missing][:5])
+        raise DataError(
+            f"{name}: column {show(column)} has {int(missing.sum())} missing unit "
+            f"identifier(s) at rows {preview(rows)}. Every row needs a unit."
+        )
+    if values.dtype == object:
+        kinds = values.map(_unit_kind)
+        if (kinds == "other").any():
+            bad = values[(kinds == "other").to_numpy()]
+            raise DataError(
+                f"{name}: column {show(column)} has {len(bad)} unit identifier(s) that are "
+                f"neither text nor numbers, e.g. {show(bad.iloc[0])} "
+                f"({type(bad.iloc[0]).__name__}). Use names or codes."
+            )
+        if kinds.nunique() > 1:
+            num = values[(kinds == "number").to_numpy()].iloc[0]
+            txt = values[(kinds == "text").to_numpy()].iloc[0]
+            raise DataError(
+                f"{name}: column {show(column)} mixes numeric and text unit identifiers (e.g. "
+                f"{show(num)} and {show(txt)}); 2 and '2' would be different units. Use one "
+                f"type, e.g. table.assign({column}=table[{show(column)}].astype(str))."
+            )
+    return values
+
+
+def _unit_kind(value: Any) -> str:
+    if isinstance(value, (str, np.str_)):
+        return "text"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, (bool, np.bool_)):
+        return "number"
+    return "other"
 
 
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, name: str, what: str) -> None:

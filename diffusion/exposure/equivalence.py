@@ -55,6 +55,7 @@ from diffusion._notes import Note
 from diffusion.data.checks import (
     check_columns,
     check_frame,
+    check_units,
     check_option,
     preview,
     show,
@@ -141,6 +142,7 @@ def structural_equivalence(
                 f"edges: column {show(col)} has {int(frame[col].isna().sum())} missing "
                 f"value(s); every tie needs both ends."
             )
+        check_units(frame[col], name="edges", column=col)
     notes: list[Note] = []
     if units is None:
         labels = pd.unique(pd.concat([frame[source], frame[target]], ignore_index=True))
@@ -238,7 +240,12 @@ def _se_matrix(A: sparse.csr_matrix, v: float, unreachable: str,
     np.fill_diagonal(d, 0.0)
     off = ~np.eye(n, dtype=bool)
     dmax = np.where(off, d, -np.inf).max(axis=1)
-    gap = (dmax[:, None] - d) ** v
+    # each row's weights are normalised, so the row is scaled to a maximum of 1 before
+    # the power: the same weights, without overflow for a large v
+    base = np.where(off, dmax[:, None] - d, 0.0)
+    top_gap = base.max(axis=1)
+    base = base / np.where(top_gap > 0, top_gap, 1.0)[:, None]
+    gap = base ** v
     gap[~off] = 0.0
     total = gap.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -69,9 +69,13 @@ from scipy import special
 
 from diffusion._notes import Note
 from diffusion.data.checks import (
+    MAX_TIME,
     check_columns,
     check_frame,
+    check_not_dates,
     check_option,
+    check_positive_int,
+    check_units,
     listing,
     preview,
     show,
@@ -226,8 +230,12 @@ def _cascades(adoptions: pd.DataFrame, unit: str, cascade: str, time: str) -> _C
                 f"at row {show(frame.index[np.flatnonzero(miss)[0]])}). Every adoption needs "
                 f"a unit and a cascade; drop those rows."
             )
+        check_units(frame[col], name="adoptions", column=col)
     raw = frame[time]
     if pd.api.types.is_bool_dtype(raw):
+        raise DataError(f"adoptions: column {show(time)} holds booleans, not times.")
+    check_not_dates(raw, name="adoptions", column=time)
+    if raw.dtype == object and raw.map(lambda v: isinstance(v, (bool, np.bool_))).any():
         raise DataError(f"adoptions: column {show(time)} holds booleans, not times.")
     t = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     bad = (np.isnan(t) & raw.notna().to_numpy()) | np.isinf(t)
@@ -553,6 +561,16 @@ def infer_networks(
     model = _check_options(model, n_edges, p_value_cutoff, params)
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise SpecificationError(f"window must be an integer >= 1 (years), got {show(window)}.")
+    check_positive_int(window, name="window")
+    if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
+        raise SpecificationError(f"years must be a sequence of years, e.g. range(1960, 2010), "
+                                 f"got {show(years)}.")
+    years = list(years)
+    bad = [y for y in years if isinstance(y, (bool, np.bool_))
+           or not isinstance(y, (int, float, np.integer, np.floating))
+           or not np.isfinite(y) or float(y) != int(y) or abs(y) > MAX_TIME]
+    if bad:
+        raise SpecificationError(f"years must be whole years, got {preview(bad)}.")
     cs = _cascades(adoptions, unit, cascade, time)
     out, short, empty = [], [], []
     for year in (int(y) for y in years):

@@ -210,6 +210,10 @@ def build_design(
         cols.update({c: sample[c].to_numpy(dtype=np.float64) for c in spec.columns})
         X = pd.DataFrame(cols)
     _check_finite(X, sample, risk_set)
+    if not len(sample):
+        raise EstimationError(
+            f"no rows are left to estimate the model: all {len(frame)} had missing values in "
+            f"{preview(used)}.")
 
     n_time = 0
     if time is not None:
@@ -311,6 +315,18 @@ def _check_finite(X: pd.DataFrame, sample: pd.DataFrame, risk_set: RiskSet) -> N
             f"(infinite, or NaN produced by a transformation), first at {where}. Fix the "
             f"covariate or the transformation (e.g. log of 0)."
         )
+    # cross-products of the design must stay finite: |x| <= 1e100 leaves room for
+    # x^2 summed over any risk set (and for exp(x'b) at the small steps of Newton's method)
+    huge = np.abs(values) > _MAX_ABS
+    if huge.any():
+        cols = [X.columns[j] for j in np.flatnonzero(huge.any(axis=0))]
+        raise DataError(
+            f"design column(s) {preview(cols)} have {int(huge.sum())} value(s) beyond "
+            f"+-{_MAX_ABS:.0e}; rescale them (e.g. divide by a power of ten or take logs)."
+        )
+
+
+_MAX_ABS = 1e100
 
 
 def separation(design: Design) -> tuple[list[str], int] | None:

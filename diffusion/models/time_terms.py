@@ -202,6 +202,8 @@ def _whole(value: object) -> bool:
     """A whole number (not a bool, not text): 1930, 1930.0, numpy integers."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         return False
+    if isinstance(value, (int, np.integer)):
+        return True
     return bool(np.isfinite(value)) and float(value).is_integer()
 
 
