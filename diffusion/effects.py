@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from diffusion.data.checks import check_option, preview, show
+from diffusion.data.checks import check_option, is_number, preview, show
 from diffusion.errors import DataError, SpecificationError
 from diffusion.models._engines.binary import mean_derivatives
 from diffusion.models._engines.frailty import gauss_hermite
@@ -536,7 +536,7 @@ def _check_value(f: _Fitted, variable: str, value: Any, label: str) -> None:
         raise SpecificationError(f"{label} must be one value, got {show(value)}.")
     numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_))
-    if numeric and not np.isfinite(value):
+    if numeric and not is_number(value):
         raise SpecificationError(f"{label} must be a finite number, got {show(value)}.")
     if f.model.spec.rhs is None and not (numeric or isinstance(value, (bool, np.bool_))):
         raise SpecificationError(

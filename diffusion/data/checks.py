@@ -47,6 +47,7 @@ __all__ = [
     "check_not_dates",
     "check_positive_int",
     "check_option",
+    "is_number",
     "preview",
     "listing",
     "show",
@@ -265,6 +266,15 @@ def check_positive_int(value: Any, *, name: str, maximum: int = MAX_TIME) -> int
         raise SpecificationError(
             f"{name} must be at most {maximum}, got {show(value)}; no data span that long.")
     return int(value)
+
+
+def is_number(value: Any) -> bool:
+    """A finite real number (Python or numpy), not a bool; Python ints of any size."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isfinite(value))
 
 
 def check_option(value: Any, options: Sequence[str], *, name: str) -> str:

@@ -23,8 +23,9 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -100,6 +101,11 @@ class RiskSet:
     history: History = field(repr=False)
     notes: tuple[Note, ...] = ()
     added: tuple[str, ...] = ()
+    labels: Mapping[Any, Any] | None = field(default=None, repr=False)
+
+    def label(self, unit: Any) -> str:
+        """How notes and messages show ``unit``: its label (``labels=``), else its identifier."""
+        return _labeller(self.labels)(unit)
 
     # ------------------------------------------------------------------ access
     @property
@@ -148,6 +154,7 @@ class RiskSet:
         repeated: bool = False,
         outside: str = "error",
         event: str = "event",
+        labels: Any = None,
     ) -> RiskSet:
         """Build the risk set from adoption events and state-system membership.
 
@@ -180,6 +187,11 @@ class RiskSet:
             Name of the 0/1 event column the risk set creates (name it after the
             outcome, e.g. ``"suffrage"``, so that tables of several models say which
             event each one explains).
+        labels : mapping or Series, optional
+            How notes show units, ``{identifier: label}``: e.g. when the risk set is keyed
+            by COW numbers converted from the user's ISO3 codes, ``{2: "USA", ...}``
+            makes every note list ``'USA'`` rather than ``2``. Units without a label are
+            shown by their identifier. The rows keep the identifiers.
 
         Returns
         -------
@@ -231,6 +243,7 @@ class RiskSet:
                     f"{show(created)} is the name of a column the risk set creates; "
                     f"rename your unit or time column."
                 )
+        name_of = _labeller(_check_labels(labels))
         ev_units = _check_units(events[unit], name="events", column=unit)
         ev_years = check_years(events, time, name="events", unit=unit).astype(np.int64)
         # sorted once, so that notes and messages do not depend on the row order
@@ -243,7 +256,7 @@ class RiskSet:
             several = counts[counts > 1]
             if len(several):
                 shown = listing(
-                    [f"{show(u)} ({', '.join(map(str, sorted(ev.loc[ev.u == u, 't'])))})"
+                    [f"{name_of(u)} ({', '.join(map(str, sorted(ev.loc[ev.u == u, 't'])))})"
                      for u in several.index[:5]]
                 )
                 raise InvalidEventError(
@@ -292,7 +305,7 @@ class RiskSet:
         absent = ev.loc[~ev["u"].isin(known)]
         if len(absent):
             source = "the membership table" if membership is not None else "units"
-            shown = listing([f"{show(u)} (event in {t})" for u, t in zip(absent.u, absent.t)])
+            shown = listing([f"{name_of(u)} (event in {t})" for u, t in zip(absent.u, absent.t)])
             raise MembershipError(
                 f"{absent['u'].nunique()} adopter(s) are absent from {source}: {shown}. "
                 f"Add their membership spells (or drop their events if they are not "
@@ -308,7 +321,7 @@ class RiskSet:
         if is_outside.any():
             bad = ev.loc[is_outside]
             shown = listing(
-                [f"{show(r.u)} in {r.t} ({_spells_text(spells, r.u)})"
+                [f"{name_of(r.u)} in {r.t} ({_spells_text(spells, r.u)})"
                  for r in bad.head(5).itertuples()]
             )
             if outside == "error":
@@ -345,7 +358,7 @@ class RiskSet:
             notes.append(Note(
                 "no_member_years", len(no_rows),
                 f"{len(no_rows)} unit(s) were never members inside the window "
-                f"{start}-{end} and have no rows: {preview(list(no_rows))}.",
+                f"{start}-{end} and have no rows: {listing([name_of(u) for u in no_rows])}.",
             ))
 
         first_at_risk = rows.groupby("u", sort=False)["t"].min()
@@ -357,11 +370,11 @@ class RiskSet:
             notes.append(Note(
                 "censored_after_window", int(after.sum()),
                 f"{int(after.sum())} event(s) fall after the window end {end} and are "
-                f"censored there: {listing([f'{show(u)} ({t})' for u, t in zip(late.u, late.t)])}.",
+                f"censored there: {listing([f'{name_of(u)} ({t})' for u, t in zip(late.u, late.t)])}.",
             ))
         if before.any():
             early = ev.loc[before]
-            shown = listing([f"{show(u)} ({t}; first at risk {int(first_at_risk[u])})"
+            shown = listing([f"{name_of(u)} ({t}; first at risk {int(first_at_risk[u])})"
                              for u, t in zip(early.u, early.t)])
             if repeated:
                 notes.append(Note(
@@ -404,7 +417,7 @@ class RiskSet:
                 f"and the membership spells."
             )
         return cls(frame, unit, time, event, int(start), int(end), bool(repeated),
-                   history, tuple(notes))
+                   history, tuple(notes), (), _check_labels(labels))
 
     @classmethod
     def from_panel(
@@ -676,6 +689,30 @@ def _check_measure_output(out: Any, measure: Any, n: int) -> tuple[np.ndarray, t
             f"{what}.compute(risk_set) must return a tuple of diffusion Note objects as its "
             f"notes, got {type(out[1]).__name__}.")
     return arr, notes
+
+
+def _check_labels(labels: Any) -> Mapping[Any, Any] | None:
+    """A read-only copy of the unit labels (the risk set stays immutable)."""
+    if labels is None:
+        return None
+    if isinstance(labels, pd.Series):
+        return MappingProxyType(dict(zip(labels.index, labels.to_numpy())))
+    if not isinstance(labels, Mapping):
+        raise SpecificationError(
+            f"labels must be a mapping {{unit: label}} or a Series, got {type(labels).__name__}.")
+    return MappingProxyType(dict(labels))
+
+
+def _labeller(labels: Mapping[Any, Any] | None):
+    def name_of(u: Any) -> str:
+        if labels is not None:
+            try:
+                if u in labels:
+                    return show(labels[u])
+            except TypeError:  # an unhashable identifier has no label
+                pass
+        return show(u)
+    return name_of
 
 
 def _check_flag(value: Any, name: str) -> bool:

@@ -146,7 +146,7 @@ def group_codes(groups: pd.DataFrame, group: str | None, risk_set: RiskSet) -> n
     if lacking.any():
         raise GroupError(
             f"groups lacks {int(lacking.sum())} unit(s) of the risk set's population: "
-            f"{preview(list(hist.units[lacking]))}. Every member unit (including units "
+            f"{listing([risk_set.label(u) for u in hist.units[lacking]])}. Every member unit (including units "
             f"that adopted before entering the risk set) needs a group."
         )
     codes, _ = pd.factorize(mapped, use_na_sentinel=True)

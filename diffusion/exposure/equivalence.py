@@ -57,6 +57,7 @@ from diffusion.data.checks import (
     check_frame,
     check_units,
     check_option,
+    is_number,
     preview,
     show,
 )
@@ -127,9 +128,8 @@ def structural_equivalence(
     """
     frame = check_frame(edges, name="edges")
     check_columns(frame, [source, target], name="edges")
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(v) or v <= 0:
-        raise SpecificationError(f"v must be a positive number, got {show(v)}.")
+    if not is_number(v) or v <= 0 or v > 1e6:
+        raise SpecificationError(f"v must be a positive number (at most 1e6), got {show(v)}.")
     unreachable = check_option(unreachable, UNREACHABLE, name="unreachable")
     if max_steps is not None and (isinstance(max_steps, bool)
                                   or not isinstance(max_steps, (int, np.integer))

@@ -76,6 +76,7 @@ from diffusion.data.checks import (
     check_option,
     check_positive_int,
     check_units,
+    is_number,
     listing,
     preview,
     show,
@@ -194,7 +195,7 @@ def _check_params(model: str, params: Any) -> tuple[float, ...]:
     values = np.atleast_1d(np.asarray(params, dtype=object))
     try:
         floats = tuple(float(v) for v in values)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         floats = ()
     positive = floats[-1:] if model == "log-normal" else floats
     if (len(floats) != need or not all(np.isfinite(floats))
@@ -249,6 +250,10 @@ def _cascades(adoptions: pd.DataFrame, unit: str, cascade: str, time: str) -> _C
         )
     notes: list[Note] = []
     keep = ~np.isnan(t)
+    if not keep.any():
+        raise DataError(
+            f"adoptions has no adoption times ({len(frame)} row(s)); give one row per unit "
+            f"and cascade with the time it adopted.")
     if not keep.all():
         notes.append(Note("no_adoption_time", int((~keep).sum()),
                           f"{int((~keep).sum())} row(s) without an adoption time (non-adopters) "
@@ -566,9 +571,7 @@ def infer_networks(
         raise SpecificationError(f"years must be a sequence of years, e.g. range(1960, 2010), "
                                  f"got {show(years)}.")
     years = list(years)
-    bad = [y for y in years if isinstance(y, (bool, np.bool_))
-           or not isinstance(y, (int, float, np.integer, np.floating))
-           or not np.isfinite(y) or float(y) != int(y) or abs(y) > MAX_TIME]
+    bad = [y for y in years if not is_number(y) or abs(y) > MAX_TIME or float(y) != int(y)]
     if bad:
         raise SpecificationError(f"years must be whole years, got {preview(bad)}.")
     cs = _cascades(adoptions, unit, cascade, time)

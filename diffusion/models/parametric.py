@@ -35,7 +35,7 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,6 +168,9 @@ class PiecewiseExponentialHazard:
 
     def _set(self, rs, spec, breaks, clock, varying, exposure) -> None:
         clock = check_option(clock, CLOCKS, name="clock")
+        if isinstance(breaks, (str, bytes)) or not isinstance(breaks, Iterable):
+            raise SpecificationError(
+                f"breaks must be a list of whole periods, e.g. breaks=[1930], got {show(breaks)}.")
         breaks = tuple(breaks)
         if breaks:
             Periods(breaks, clock)  # validates the breaks

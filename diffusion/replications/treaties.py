@@ -93,6 +93,18 @@ def user_treaty_events(table: pd.DataFrame, *, name: str = "treaty file") -> pd.
     return out
 
 
+def _iso3_labels(events: pd.DataFrame, table: pd.DataFrame) -> dict[int, str]:
+    """COW number -> ISO3 code, so that notes show the codes of a user who gave ISO3.
+
+    The user's own codes first; other members of the population by the regions table.
+    """
+    regions = datasets.load_regions().dropna(subset=["iso3", "cown"])
+    labels = dict(zip(regions["cown"].astype("int64"), regions["iso3"].astype(str)))
+    given = events["iso3"].astype(str).str.strip().str.upper()
+    labels.update(zip(table["cown"].astype("int64"), given))
+    return labels
+
+
 def treaty_risk_set(
     treaty: str, start: int | None = None, *, events: pd.DataFrame | None = None
 ) -> tuple[RiskSet, pd.DataFrame, list[str]]:
@@ -115,6 +127,8 @@ def treaty_risk_set(
         if start is None:
             raise SpecificationError("pass start= (the year the treaty opened) with your own table.")
         table = user_treaty_events(events).assign(treaty=treaty)
+    labels = _iso3_labels(events, table) if events is not None and "iso3" in events.columns \
+        else None
     notes: list[str] = []
     spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
     members = set(spells["cown"])
@@ -124,8 +138,11 @@ def treaty_risk_set(
     ev = table.dropna(subset=["cown", "year"])[["cown", "year"]].astype("int64")
     outside = ~ev["cown"].isin(members)
     if outside.any():
+        shown = sorted(ev.loc[outside, "cown"].tolist())
+        if labels is not None:
+            shown = [labels.get(c, c) for c in shown]
         notes.append(f"{int(outside.sum())} {treaty} parties are not COW members and are outside "
-                     f"the population: {sorted(ev.loc[outside, 'cown'].tolist())}.")
+                     f"the population: {shown}.")
         ev = ev[~outside]
     cov = datasets.load_covariates()[["cown", "year", "igo_count", "polity2", "gdppc"]]
     cov = cov.dropna(subset=["cown"]).astype({"cown": "int64"})
@@ -134,7 +151,7 @@ def treaty_risk_set(
                         "polity2": cov["polity2"].astype(float),
                         "log_gdppc": np.log(cov["gdppc"].astype(float))})
     rs = (RiskSet.from_events(ev, unit="cown", time="year", membership=spells, start=start,
-                              end=END, outside="censor")
+                              end=END, outside="censor", labels=labels)
           .with_covariates(cov, lag=1)
           .with_exposure("regional", regional_density(regions))
           .with_exposure("world", world_share()))

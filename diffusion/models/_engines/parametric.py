@@ -58,16 +58,19 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, offset: np.ndarray, *, max_iter: i
     """Poisson regression with log link and offset (canonical: Newton = Fisher scoring)."""
     const = float(np.sum(gammaln(y + 1)))
 
+    # trial steps of Newton's method may overflow exp(eta); their log likelihood is then
+    # not finite and the step is halved, so the overflow is expected and silenced here
     def value(b):
-        eta = X @ b + offset
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            eta = X @ b + offset
             return float(np.sum(y * eta - np.exp(eta)) - const)
 
     def deriv(b):
-        eta = X @ b + offset
-        mu = np.exp(eta)
-        ll = float(np.sum(y * eta - mu) - const)
-        return ll, X.T @ (y - mu), X.T @ (X * mu[:, None])
+        with np.errstate(over="ignore", invalid="ignore"):
+            eta = X @ b + offset
+            mu = np.exp(eta)
+            ll = float(np.sum(y * eta - mu) - const)
+            return ll, X.T @ (y - mu), X.T @ (X * mu[:, None])
 
     start = np.zeros(X.shape[1])
     # start at the constant rate when there is an intercept column
@@ -76,8 +79,16 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, offset: np.ndarray, *, max_iter: i
         start[ones[0]] = np.log(y.sum() / np.exp(offset).sum())
     theta, ll, info, converged, it = _newton(deriv, value, start, max_iter=max_iter,
                                               step_tol=step_tol)
-    mu = np.exp(X @ theta + offset)
-    return ParametricFit(theta, ll, X * (y - mu)[:, None], info, converged, it)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mu = np.exp(X @ theta + offset)
+        scores = X * (y - mu)[:, None]
+    return ParametricFit(theta, ll, scores, info, converged and _finite(theta, ll, info, scores),
+                         it)
+
+
+def _finite(*parts) -> bool:
+    """Whether every number of a fit is finite (else it is reported as not converged)."""
+    return all(np.all(np.isfinite(p)) for p in parts)
 
 
 # ----------------------------------------------------------------- Weibull
@@ -94,11 +105,15 @@ def _xlogx(s: np.ndarray, p: float, power: int) -> np.ndarray:
 def weibull_terms(theta: np.ndarray, X: np.ndarray, a: np.ndarray, b: np.ndarray,
                   y: np.ndarray, order: int = 2):
     """Log likelihood, per-row scores (n, K+1) and observed information at ``theta``."""
+    with np.errstate(over="ignore", invalid="ignore"):  # trial steps while halving
+        return _weibull_terms(theta, X, a, b, y, order)
+
+
+def _weibull_terms(theta, X, a, b, y, order):
     beta, u = theta[:-1], float(theta[-1])
     p = np.exp(u)
     eta = X @ beta
-    with np.errstate(over="ignore"):
-        r = np.exp(eta)
+    r = np.exp(eta)
     A = _xlogx(b, p, 0) - _xlogx(a, p, 0)
     logb = np.log(b)
     with np.errstate(over="ignore", invalid="ignore"):  # trial steps while halving
@@ -139,4 +154,5 @@ def fit_weibull(X: np.ndarray, a: np.ndarray, b: np.ndarray, y: np.ndarray, *,
     theta, ll, info, converged, it = _newton(deriv, value, start, max_iter=max_iter,
                                               step_tol=step_tol)
     _, scores, _ = weibull_terms(theta, X, a, b, y)
-    return ParametricFit(theta, ll, scores, info, converged, it)
+    return ParametricFit(theta, ll, scores, info, converged and _finite(theta, ll, info, scores),
+                         it)
