@@ -746,3 +746,57 @@ def test_unhashable_units_are_refused() -> None:
     ev = EV.assign(c=[["U0"], ["U1"], ["U2"], ["U3"], ["U6"]])
     refuses(DataError, lambda: RiskSet.from_events(ev, unit="c", time="y", membership=MEM),
             ev, match="neither text nor numbers")
+
+
+def test_frailty_covariate_named_like_its_sd_term_is_refused() -> None:
+    rs = RSX.assign(**{"sd(c)": COV["z"].to_numpy()})
+    refuses(SpecificationError, lambda: FrailtyHazard(
+        rs, covariates=["x", "sd(c)"], link="logit").fit(), match="sd")
+
+
+def test_pwe_covariate_named_like_a_period_is_refused() -> None:
+    rs = RSX.assign(**{"period[x]": COV["z"].to_numpy()})
+    refuses(SpecificationError, lambda: PiecewiseExponentialHazard(
+        rs, covariates=["x", "period[x]"], breaks=[1957]).fit(), match="period")
+
+
+@pytest.mark.parametrize("breaks", [1957, "1957"])
+def test_pwe_breaks_must_be_a_list(breaks: Any) -> None:
+    refuses(SpecificationError, lambda: PiecewiseExponentialHazard(
+        RSX, covariates=["x"], breaks=breaks), match="breaks")
+
+
+@pytest.mark.parametrize("kind", ["weibull", "pwe"])
+def test_parametric_engines_leak_no_overflow_warnings(kind: str) -> None:
+    # a categorical term with one level per row separates the data: trial Newton steps
+    # go far out and overflow (the fit is then refused, without a RuntimeWarning)
+    rs = RSX.assign(v=pd.Series(COV["x"].round(1).astype(object).to_numpy()))
+    options = {"breaks": [1957]} if kind == "pwe" else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        refuses(DiffusionError, lambda: fit(kind, rs, None, formula="x + v", **options))
+
+
+def test_notes_show_the_labels_the_user_knows() -> None:
+    ev = pd.DataFrame({"c": [2, 20], "y": [1900, 1960]})
+    mem = pd.DataFrame({"c": [2, 20, 200, 210], "start": [1950, 1950, 1950, 1990],
+                        "end": [1970, 1970, 1970, 1995]})
+    labels = {2: "USA", 20: "CAN", 200: "GBR", 210: "NLD"}
+    rs = RiskSet.from_events(ev, unit="c", time="y", membership=mem, labels=labels, end=1970)
+    text = " ".join(n.message for n in rs.notes)
+    assert "'USA' (1900; first at risk 1950)" in text and "'NLD'" in text
+    assert " 2 (" not in text and "210" not in text
+    assert rs.frame["c"].isin([2, 20, 200]).all()  # the rows keep the identifiers
+    assert rs.label(20) == "'CAN'" and rs.label(999) == "999"
+    refuses(SpecificationError, lambda: RiskSet.from_events(
+        ev, unit="c", time="y", membership=mem, labels=["USA"]), match="labels")
+
+
+def test_treaty_notes_show_iso3_codes_given_by_the_user() -> None:
+    from diffusion.replications.treaties import treaty_risk_set
+
+    ev = pd.DataFrame({"iso3": ["USA", "CAN", "FRA"], "year": [1975, 1990, 2000]})
+    rs, _, _ = treaty_risk_set("mytreaty", 1980, events=ev)
+    text = " ".join(n.message for n in rs.notes)
+    assert "'USA' (1975; first at risk 1980)" in text
+    assert "2 (1975" not in text

@@ -139,14 +139,16 @@ def check_years(
     if pd.api.types.is_bool_dtype(raw):
         raise InvalidTimeError(f"{name}: column {show(column)} holds booleans, not years.")
     check_not_dates(raw, name=name, column=column)
+    if pd.api.types.is_complex_dtype(raw.dtype):
+        raise InvalidTimeError(f"{name}: column {show(column)} holds complex numbers, not years.")
     if raw.dtype == object:
         # Python ints beyond int64 or floats hidden in objects: read as float, then
         # the range check below names them
-        flags = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        flags = raw.map(_not_a_year).to_numpy(dtype=bool)
         if flags.any():
             raise InvalidTimeError(
-                f"{name}: column {show(column)} has {int(flags.sum())} boolean value(s) at "
-                f"{where(flags)}. Give years as integers."
+                f"{name}: column {show(column)} has {int(flags.sum())} value(s) that are "
+                f"neither numbers nor text at {where(flags)}. Give years as integers."
             )
         raw = raw.map(lambda v: float(v) if isinstance(v, int) else v)
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -179,6 +181,15 @@ def check_years(
             f"timestamps or codes."
         )
     return values
+
+
+def _not_a_year(value: Any) -> bool:
+    """Objects that cannot stand for a year: booleans, complex numbers, containers, ..."""
+    if value is None or value is pd.NA or isinstance(value, (str, np.str_)):
+        return False
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    return not isinstance(value, (int, float, np.integer, np.floating))
 
 
 def check_not_dates(raw: pd.Series, *, name: str, column: Any) -> None:

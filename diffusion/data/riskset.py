@@ -19,6 +19,12 @@ Conventions
   counts as an adopter in every exposure measure.
 * Events after the window end are right-censored at the window end (counted in
   the notes).
+* Times are whole numbers of periods. Date columns (``datetime64``, ``Timestamp``
+  or ``date`` objects) are refused with an :class:`~diffusion.errors.InvalidTimeError`
+  naming the column, never converted: pass ``table[col].dt.year``. Times beyond
+  ``+-10**8`` and risk sets of more than ``5 * 10**7`` unit-periods are refused before
+  anything is allocated (:data:`diffusion.data.checks.MAX_TIME`, ``MAX_ROWS``).
+* Every input table must have unique column names.
 """
 
 from __future__ import annotations

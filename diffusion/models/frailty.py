@@ -54,7 +54,13 @@ from diffusion.models._engines.frailty import (
     fit_random_intercept,
 )
 from diffusion.models._engines.glm import FitControl, fit_binary_glm
-from diffusion.models.design import Spec, build_design, columns_spec, formula_spec
+from diffusion.models.design import (
+    Spec,
+    build_design,
+    check_generated,
+    columns_spec,
+    formula_spec,
+)
 from diffusion.models.links import Link, get_link
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
 from diffusion.results.frailty import FrailtyResults
@@ -197,6 +203,7 @@ class FrailtyHazard:
                 f"control must be a FrailtyControl, got {type(control).__name__}.")
         rs = self.risk_set
         design = build_design(rs, self.spec, self.time, extra_columns=[self.group])
+        check_generated(design.names, (f"sd({self.group})",), where="FrailtyHazard")
         codes, uniques = pd.factorize(design.frame[self.group], sort=True)
         n_groups = len(uniques)
         if n_groups < 2:

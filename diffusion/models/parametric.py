@@ -211,6 +211,12 @@ class PiecewiseExponentialHazard:
         extra = [c for c in [cluster_col, self.exposure] if c]
         time = Periods(self.breaks, self.clock) if self.breaks else None
         design = build_design(rs, self.spec, time, extra_columns=extra)
+        own = design.names[: len(design.names) - design.n_time_terms]
+        periodic = [n for n in own if n.startswith("period[")]
+        if periodic:
+            raise SpecificationError(
+                f"covariate(s) {preview(periodic)} are named like the model's period terms "
+                f"('period[...]'); rename them.")
         X, names = self._vary(design)
         offset = (np.log(design.frame[self.exposure].to_numpy(dtype=np.float64))
                   if self.exposure else np.zeros(len(design.y)))

@@ -142,7 +142,8 @@ def fit_weibull(X: np.ndarray, a: np.ndarray, b: np.ndarray, y: np.ndarray, *,
 
     def deriv(theta):
         ll, scores, info = weibull_terms(theta, X, a, b, y)
-        return ll, scores.sum(axis=0), info
+        with np.errstate(over="ignore", invalid="ignore"):  # a trial step's, see above
+            return ll, scores.sum(axis=0), info
 
     def value(theta):
         return weibull_terms(theta, X, a, b, y, order=0)[0]
