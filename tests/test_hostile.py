@@ -800,3 +800,18 @@ def test_treaty_notes_show_iso3_codes_given_by_the_user() -> None:
     text = " ".join(n.message for n in rs.notes)
     assert "'USA' (1975; first at risk 1980)" in text
     assert "2 (1975" not in text
+
+
+@pytest.mark.parametrize("kind", ["pwe", "weibull"])
+def test_rare_indicator_separation_is_detected_in_parametric_models(kind: str) -> None:
+    # one row without an event has v = 1: the MLE of v is minus infinity, yet
+    # |beta| * sd(v) stays small, so only the fitted rates reveal it
+    row = int(np.flatnonzero(RSX.frame["event"].to_numpy() == 0)[5])
+    v = (np.arange(RSX.n_obs) == row).astype(float)
+    options = {"breaks": [1957]} if kind == "pwe" else {}
+    refuses(DiffusionError, lambda: fit(kind, RSX.assign(v=v), ["x", "v"], **options),
+            match="separation.*'v'")
+    # an indicator with events on both sides is estimated
+    w = (np.arange(RSX.n_obs) % 3 == 0).astype(float)
+    res = fit(kind, RSX.assign(w=w), ["x", "w"], **options)
+    assert np.isfinite(res.params["w"])

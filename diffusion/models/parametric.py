@@ -81,7 +81,7 @@ def _cluster_column(rs: RiskSet, cov_type: str, cluster: str | None) -> str | No
 
 
 def _check_fit(params: np.ndarray, X: np.ndarray, names: Sequence[str], converged: bool,
-               control: FitControl, what: str) -> None:
+               control: FitControl, what: str, y: np.ndarray, mu: np.ndarray) -> None:
     sd = X.std(axis=0)
     sd[sd == 0] = 1.0  # the intercept
     big = np.abs(params[:X.shape[1]]) * sd > _DIVERGED
@@ -92,10 +92,52 @@ def _check_fit(params: np.ndarray, X: np.ndarray, names: Sequence[str], converge
             f"diverge: they predict the absence (or presence) of events perfectly. Remove or "
             f"recode them, or merge categories."
         )
+    # a rare indicator can diverge while |beta| * sd stays small: screen the fitted
+    # expected counts, and confirm with the linear program of _rate_separation
+    with np.errstate(invalid="ignore"):
+        suspicious = not converged or bool(np.any(~(mu > 1e-8)))
+    found = _rate_separation(X, y) if suspicious else None
+    if found is not None:
+        involved, n_rows = found
+        raise SeparationError(
+            f"separation: the hazard of {n_rows} row(s) without an event is driven to zero "
+            f"by a combination of {preview([names[j] for j in involved], 8)}, so the "
+            f"maximum-likelihood estimates are infinite. Remove or recode these terms, or "
+            f"merge categories or periods."
+        )
     if not converged:
         raise ConvergenceError(
             f"the {what} model did not converge in {control.max_iter} Newton iterations. "
             f"Rescale covariates or raise FitControl(max_iter=...).")
+
+
+def _rate_separation(X: np.ndarray, y: np.ndarray) -> tuple[list[int], int] | None:
+    """Columns and rows of a direction along which the likelihood rises for ever.
+
+    For the Poisson and Weibull proportional-hazards likelihoods of 0/1 events, each
+    row contributes ``y * eta - mu(eta)`` (``mu`` increasing in ``eta``): event rows
+    have a finite best ``eta``, rows without events want ``eta -> -inf``. The
+    maximum is not attained iff some ``d`` has ``x_i' d = 0`` on every event row and
+    ``x_i' d <= 0`` on every other row, ``< 0`` on some (columns scaled to
+    ``max |x| = 1``, ``-1 <= d <= 1``): the analogue for rates of Konis's (2007)
+    linear program for binary responses.
+    """
+    from scipy import optimize
+
+    scale = np.max(np.abs(X), axis=0)
+    scale[scale == 0] = 1.0
+    Z = X / scale
+    event = y > 0
+    N, E = Z[~event], Z[event]
+    if not len(N):
+        return None
+    res = optimize.linprog(N.sum(axis=0), A_ub=N, b_ub=np.zeros(len(N)),
+                           A_eq=E if len(E) else None, b_eq=np.zeros(len(E)) if len(E) else None,
+                           bounds=[(-1, 1)] * Z.shape[1], method="highs")
+    if res.status != 0 or -res.fun <= 1e-6:
+        return None
+    d = res.x
+    return list(np.flatnonzero(np.abs(d) > 1e-6)), int(np.sum(N @ d < -1e-9))
 
 
 def _clock(rs: RiskSet, design: Design, clock: str) -> np.ndarray:
@@ -222,8 +264,10 @@ class PiecewiseExponentialHazard:
                   if self.exposure else np.zeros(len(design.y)))
         fit = fit_poisson(X, design.y, offset, max_iter=control.max_iter,
                           step_tol=float(np.sqrt(control.gtol)))
-        _check_fit(fit.params, X, names, fit.converged, control, "piecewise-exponential")
-        mu = np.exp(X @ fit.params + offset)
+        with np.errstate(over="ignore"):
+            mu = np.exp(X @ fit.params + offset)
+        _check_fit(fit.params, X, names, fit.converged, control, "piecewise-exponential",
+                   design.y, mu)
         clusters = design.frame[cluster_col].to_numpy() if cluster_col else None
         cov, n_clusters = sandwich_covariance(X, design.y - mu, mu, cov_type=cov_type,
                                               clusters=clusters, small_sample=small_sample)
@@ -368,11 +412,15 @@ class WeibullHazard:
             clock = clock - origin
         b = clock
         a = b - 1
+        check_generated(design.names[1:], ("Intercept", "log(shape)"), where="WeibullHazard")
         fit = fit_weibull(design.X, a, b, design.y, max_iter=control.max_iter,
                           step_tol=float(np.sqrt(control.gtol)))
-        check_generated(design.names[1:], ("Intercept", "log(shape)"), where="WeibullHazard")
         names = [*design.names, "log(shape)"]
-        _check_fit(fit.params, design.X, names, fit.converged, control, "Weibull")
+        with np.errstate(over="ignore", invalid="ignore"):
+            p = np.exp(fit.params[-1])
+            mu = np.exp(design.X @ fit.params[:-1]) * (b ** p - a ** p)
+        _check_fit(fit.params, design.X, names, fit.converged, control, "Weibull",
+                   design.y, mu)
         V = np.linalg.inv(fit.info)
         clusters = design.frame[cluster_col].to_numpy() if cluster_col else None
         cov, n_clusters = score_covariance(V, fit.scores, cov_type=cov_type, clusters=clusters,
