@@ -19,8 +19,9 @@ REFERENCE = REPO.parent / "shared" / "reference-data"
 
 # loader -> the columns its docstring documents, in order
 COLUMNS = {
-    "load_suffrage": ["iso3", "cown", "gwcode", "country", "year", "year_paxton",
-                      "left_censored", "left_censored_paxton"],
+    "load_suffrage": ["iso3", "cown", "gwcode", "country", "year", "year_lied",
+                      "year_paxton", "year_equal", "left_censored", "left_censored_paxton",
+                      "confidence_equal", "source_equal", "alternatives_equal"],
     "load_regions": ["iso3", "cown", "gwcode", "country", "cow_region", "wb_region",
                      "un_region", "un_subregion", "continent"],
     "load_treaty_ratifications": ["iso3", "cown", "gwcode", "country", "treaty", "year"],
