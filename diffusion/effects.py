@@ -66,7 +66,14 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from diffusion.data.checks import check_option, is_number, preview, show
+from diffusion.data.checks import (
+    check_frame,
+    check_not_dates,
+    check_option,
+    is_number,
+    preview,
+    show,
+)
 from diffusion.errors import DataError, SpecificationError
 from diffusion.models._engines.binary import mean_derivatives
 from diffusion.models._engines.frailty import gauss_hermite
@@ -171,7 +178,12 @@ def _covariates(f: _Fitted, frame: pd.DataFrame) -> np.ndarray:
     if spec.rhs is None:
         cols = [np.ones(len(frame))] if spec.intercept else []
         for c in spec.columns:
+            check_not_dates(frame[c], name="profiles", column=c)
             values = pd.to_numeric(frame[c], errors="coerce")
+            if pd.api.types.is_complex_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(
+                    values.dtype) or not np.isfinite(values.to_numpy(dtype=np.float64,
+                                                                     na_value=0.0)).all():
+                raise DataError(f"column {show(c)} must hold finite real numbers.")
             if values.isna().any():
                 raise DataError(f"column {show(c)} must be numeric and not missing.")
             cols.append(values.to_numpy(dtype=np.float64))
@@ -219,6 +231,7 @@ def _time_columns_for(f: _Fitted, periods: np.ndarray) -> np.ndarray:
 def _profile_design(f: _Fitted, profiles: pd.DataFrame) -> np.ndarray:
     if not isinstance(profiles, pd.DataFrame) or not len(profiles):
         raise DataError("profiles must be a non-empty DataFrame with one row per profile.")
+    check_frame(profiles, name="profiles")
     needed = [v for v in f.model.spec.variables if not v.startswith("__")]
     if f.clock is not None:
         needed.append(f.clock)
@@ -302,14 +315,27 @@ def _check_level(level: object) -> float:
 
 
 def _average_prediction(f: _Fitted, X: np.ndarray) -> tuple[float, np.ndarray]:
-    m, m1, _, ms, _ = _mean(f, X @ f.beta)
-    grad = _gradient(f, (m1[:, None] * X).mean(axis=0), ms.mean())
+    with np.errstate(over="ignore", invalid="ignore"):  # checked by _finite_or_refuse
+        m, m1, _, ms, _ = _mean(f, X @ f.beta)
+        grad = _gradient(f, (m1[:, None] * X).mean(axis=0), ms.mean())
+    _finite_or_refuse(m, grad)
     return float(m.mean()), grad
 
 
 def _profile_predictions(f: _Fitted, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    m, m1, _, ms, _ = _mean(f, X @ f.beta)
-    return m, _gradient(f, m1[:, None] * X, ms)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked by _finite_or_refuse
+        m, m1, _, ms, _ = _mean(f, X @ f.beta)
+        grad = _gradient(f, m1[:, None] * X, ms)
+    _finite_or_refuse(m, grad)
+    return m, grad
+
+
+def _finite_or_refuse(*parts: np.ndarray) -> None:
+    if not all(np.isfinite(p).all() for p in parts):
+        raise SpecificationError(
+            "the probabilities (or their derivatives) at these covariate values are not "
+            "finite numbers: the values are too extreme for the model. Choose values in the "
+            "range of the data.")
 
 
 # ------------------------------------------------------------------ public functions
@@ -560,5 +586,7 @@ def _grid(f: _Fitted, at: Mapping[str, Any] | None) -> tuple[list[dict[str, Any]
         values = list(value) if isinstance(value, (list, tuple, np.ndarray, pd.Series)) else [value]
         if not values:
             raise SpecificationError(f"at[{show(v)}] is empty.")
+        for one in values:
+            _check_value(f, v, one, f"at[{show(v)}]")
         options.append(values)
     return [dict(zip(columns, combo)) for combo in itertools.product(*options)], columns

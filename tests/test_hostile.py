@@ -87,7 +87,7 @@ RSX = RS.with_covariates(COV.assign(y=COV["y"] - 1))  # values for every row at 
 
 # ------------------------------------------------------------------ hostile values
 HOSTILE_SCALARS = [
-    np.nan, None, np.inf, -np.inf, 1954.5, 10**20, -(10**20), 2**63, -5, 0, True, False,
+    np.nan, None, np.inf, -np.inf, 1954.5, 10**20, -(10**20), 2**63, 10**400, -5, 0, True, False,
     "1957", "19²", "١٩٥٧", "abc", "", " 1957 ", pd.Timestamp("1957-03-01"),
     dt.date(1957, 1, 1), pd.Timedelta(days=3), np.datetime64("1957-01-01"),
     [1957], (1957,), {"y": 1957}, 1957.0, np.int64(1957), complex(1957, 0), b"1957",
@@ -815,3 +815,83 @@ def test_rare_indicator_separation_is_detected_in_parametric_models(kind: str) -
     w = (np.arange(RSX.n_obs) % 3 == 0).astype(float)
     res = fit(kind, RSX.assign(w=w), ["x", "w"], **options)
     assert np.isfinite(res.params["w"])
+
+
+# ======================================================= more entry points, more options
+@FAST
+@given(st.data())
+def test_from_panel_with_membership_hostile(data: st.DataObject) -> None:
+    mem = data.draw(hostile_frame(MEM))
+    rs = call(lambda: RiskSet.from_panel(PANEL, unit="c", time="y", event="event",
+                                         membership=mem), PANEL, mem)
+    check_risk_set(rs)
+
+
+TIMED = pd.DataFrame({"source": ["U0", "U1", "U2", "U3"] * 2,
+                      "target": ["U1", "U2", "U3", "U4"] * 2,
+                      "year": [1953] * 4 + [1958] * 4})
+
+
+@FAST
+@given(st.data())
+def test_timed_network_hostile(data: st.DataObject) -> None:
+    edges = data.draw(hostile_frame(TIMED))
+    out = call(lambda: RS.with_exposure("n", network(edges, time="year")), edges)
+    if out is not None:
+        values = out.frame["n"].to_numpy()
+        assert np.isfinite(values).all() and ((values >= 0) & (values <= 1)).all()
+
+
+PROFILES = pd.DataFrame({"x": [-1.0, 0.0, 1.0], "z": [0.0, 0.5, 1.0]})
+
+
+@FAST
+@given(st.data())
+def test_predict_probability_hostile(data: st.DataObject) -> None:
+    profiles = data.draw(hostile_frame(PROFILES))
+    at = data.draw(st.one_of(st.none(), st.just({"x": [0, 1]}),
+                             st.dictionaries(st.sampled_from(["x", "z", "nope", 1]),
+                                             st.one_of(hostile_value(),
+                                                       st.lists(hostile_value(), max_size=2)),
+                                             max_size=2)))
+    level = data.draw(st.one_of(st.just(0.95), hostile_value()))
+    out = call(lambda: effects.predict_probability(LOGIT, profiles=profiles, level=level),
+               profiles)
+    if out is not None:
+        p = out["probability"].to_numpy()
+        assert np.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
+    out = call(lambda: effects.predict_probability(LOGIT, at=at, level=level))
+    if out is not None:
+        p = out["probability"].to_numpy()
+        assert np.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
+
+
+@SLOW
+@given(st.data())
+def test_fit_options_hostile(data: st.DataObject) -> None:
+    kind = data.draw(st.sampled_from(["logit", "firth", "cox", "pwe", "weibull"]))
+    cov_type = data.draw(st.one_of(st.sampled_from(["cluster", "classic", "robust"]),
+                                   hostile_value()))
+    cluster = data.draw(st.one_of(st.sampled_from([None, "c", "x", "nope"]), hostile_value()))
+    small_sample = data.draw(st.one_of(st.sampled_from(["r", "stata", "none"]),
+                                       hostile_value()))
+    strata = data.draw(st.sampled_from([None, "c", "g", "x", "nope", 1]))
+    rs = RSX.assign(g=np.where(RSX.frame["c"].isin(["U0", "U1", "U2", "U3"]), "a", "b"))
+    options = {"breaks": [1957]} if kind == "pwe" else {}
+    if kind == "cox":
+        options = {"strata": strata}
+
+    def run() -> Any:
+        model = {
+            "logit": lambda: DiscreteTimeHazard(rs, covariates=["x"], link="logit"),
+            "firth": lambda: FirthHazard(rs, covariates=["x"], link="logit"),
+            "cox": lambda: CoxHazard(rs, covariates=["x"], **options),
+            "pwe": lambda: PiecewiseExponentialHazard(rs, covariates=["x"], **options),
+            "weibull": lambda: WeibullHazard(rs, covariates=["x"]),
+        }[kind]()
+        return model.fit(cov_type=cov_type, cluster=cluster, small_sample=small_sample)
+
+    res = call(run)
+    check_result(res)
+    if res is not None:
+        assert np.isfinite(res.std_errors.to_numpy()).all()

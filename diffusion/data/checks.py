@@ -44,6 +44,7 @@ __all__ = [
     "check_years",
     "check_unique",
     "check_units",
+    "check_hashable",
     "check_not_dates",
     "check_positive_int",
     "check_option",
@@ -150,7 +151,9 @@ def check_years(
                 f"{name}: column {show(column)} has {int(flags.sum())} value(s) that are "
                 f"neither numbers nor text at {where(flags)}. Give years as integers."
             )
-        raw = raw.map(lambda v: float(v) if isinstance(v, int) else v)
+        # (clipped, so that 10**400 is reported as out of range rather than overflowing)
+        raw = raw.map(lambda v: float(min(max(v, -(10**18)), 10**18)) if isinstance(v, int)
+                      else v)
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     bad = np.isnan(values) & raw.notna().to_numpy()
     if bad.any():
@@ -241,6 +244,27 @@ def check_units(values: pd.Series, *, name: str, column: Any) -> pd.Series:
                 f"type, e.g. table.assign({column}=table[{show(column)}].astype(str))."
             )
     return values
+
+
+def check_hashable(values: pd.Series, *, name: str, column: Any) -> None:
+    """Refuse keys that cannot be matched (lists, dicts, arrays: unhashable objects)."""
+    if values.dtype != object:
+        return
+    bad = values.map(_unhashable).to_numpy(dtype=bool)
+    if bad.any():
+        first = values[bad].iloc[0]
+        raise DataError(
+            f"{name}: column {show(column)} has {int(bad.sum())} value(s) that cannot serve as "
+            f"keys, e.g. {show(first)} ({type(first).__name__}). Use names or codes."
+        )
+
+
+def _unhashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
 
 
 def _unit_kind(value: Any) -> str:

@@ -44,6 +44,7 @@ from diffusion.data.checks import (
     show,
     check_columns,
     check_frame,
+    check_hashable,
     check_option,
     check_positive_int,
     check_unique,
@@ -564,6 +565,7 @@ class RiskSet:
         lag = check_positive_int(lag, name="lag")
         check_frame(table, name="covariates")
         check_columns(table, [self.unit, self.time], name="covariates")
+        check_hashable(table[self.unit], name="covariates", column=self.unit)
         years = check_years(table, self.time, name="covariates", unit=self.unit)
         # on the years as read, so that 1990 and "1990" are one key
         check_unique(pd.DataFrame({self.unit: table[self.unit].to_numpy(),

@@ -20,6 +20,7 @@ from diffusion.data.checks import (
     MAX_ROWS,
     check_columns,
     check_frame,
+    check_hashable,
     check_positive_int,
     listing,
     preview,
@@ -122,6 +123,8 @@ def group_codes(groups: pd.DataFrame, group: str | None, risk_set: RiskSet) -> n
             )
         group = others[0]
     check_columns(groups, [group], name="groups")
+    for col in (unit, group):
+        check_hashable(groups[col], name="groups", column=col)
     table = groups[[unit, group]]
     missing_group = table[group].isna()
     if missing_group.any():

@@ -29,6 +29,7 @@ from diffusion._notes import Note
 from diffusion.data.checks import (
     check_columns,
     check_frame,
+    check_hashable,
     check_positive_int,
     check_unique,
     check_years,
@@ -77,6 +78,8 @@ class NetworkExposure:
             cols = [self.source, self.target] + ([self.weight] if self.weight else []) + (
                 [self.time] if self.time else [])
             check_columns(e, cols, name="edges")
+            for col in (self.source, self.target):
+                check_hashable(e[col], name="edges", column=col)
             w = (_weights(e[self.weight], e[self.source], e[self.target], self.weight)
                  if self.weight else np.ones(len(e)))
             y = (check_years(e, self.time, name="edges", unit=self.source).astype(np.int64)
