@@ -110,6 +110,8 @@ class PublishedStudy:
     n_units: int | None = None
     source: str = ""
     sign_only: str | None = None
+    #: facts about the published design read elsewhere (each sentence names its source)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sign_only is None and not self.source:
@@ -129,6 +131,7 @@ class PublishedStudy:
             "n_obs": number(self.n_obs), "n_events": number(self.n_events),
             "n_units": number(self.n_units),
             "source": self.source or None,
+            "notes": list(self.notes),
             "estimates": estimates,
         }
 
@@ -234,7 +237,9 @@ class Replication:
         pub = self.published
         if pub is None or pub.sign_only is not None:
             reason = pub.sign_only if pub is not None else "no published table was recorded"
-            return [*_wrap(f"Published numbers: none (SIGN-ONLY). {reason}"),
+            notes = [line for n in (pub.notes if pub is not None else ())
+                     for line in _wrap(f"- {n}", indent="    ")]
+            return [*_wrap(f"Published numbers: none (SIGN-ONLY). {reason}"), *notes,
                     f"Claims are judged by sign and p < {ALPHA:g} alone."]
         where = ", ".join(x for x in (pub.table, f"p. {pub.page}" if pub.page else None) if x)
         lines = [f"Published: {where}" + (f"; {pub.model}" if pub.model else "")]
@@ -247,6 +252,7 @@ class Replication:
         m = self.main
         lines.append(f"  ours:      N = {m.n_obs}, events = {m.n_events}, units = {m.n_units}")
         lines += _wrap(f"  read in: {pub.source}", indent="    ")
+        lines += [line for n in pub.notes for line in _wrap(f"  - {n}", indent="    ")]
         return lines
 
     def verdict_lines(self) -> list[str]:

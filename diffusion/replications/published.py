@@ -37,20 +37,33 @@ STUDIES: dict[str, PublishedStudy] = {
         table="Table 1, column 1", page="406",
         sign_only=(_NO_COPY + " The table and page are those named by the Desmarais, Harden "
                    "& Boehmke (2015) replication script (lottery.replication.R), whose data "
-                   "give the 857 state-years used here; the article's own N was not read.")),
+                   "give the 857 state-years used here; the article's own N was not read."),
+        notes=("Berry & Berry's significance tests were one-tailed, according to the "
+               "replication files of Cruz-Aceves & Mallinson (2018, analysis.do): \"in the "
+               "article we reported one-tailed tests, consistent with Berry and Berry "
+               "(1990)\". Our verdicts use two-sided p < 0.05, which is stricter.",)),
     "policy_networks": PublishedStudy(
-        citation=("Desmarais, B. A., Harden, J. J. & Boehmke, F. J. (2015). Persistent policy "
-                  "pathways: inferring diffusion networks in the American states. American "
-                  "Political Science Review 109(2):392-406."),
-        sign_only=_NO_COPY),
+        citation=("Desmarais, Harden & Boehmke (2015), \"Persistent policy pathways: "
+                  "inferring diffusion networks in the American states\", American Political "
+                  "Science Review 109(2):392-406."),
+        sign_only=_NO_COPY,
+        notes=("DHB's replication script (lottery.replication.R, model m1sc2) measures "
+               "network exposure as the COUNT of a state's sources that had adopted (the "
+               "share is commented out), and its cumulative adopter list appears to run "
+               "through the current year; ours is the share of sources that adopted by "
+               "t - 1. Signs are comparable, magnitudes are not.",)),
     "medical_innovation": PublishedStudy(
         citation=("Coleman, Katz & Menzel (1966), Medical Innovation; Burt (1987), American "
                   "Journal of Sociology 92(6):1287-1335; Van den Bulte & Lilien (2001), "
                   "American Journal of Sociology 106(5):1409-1435."),
-        sign_only=_NO_COPY),
+        sign_only=_NO_COPY,
+        notes=("The studies disagree on cohesion: Burt (1987, abstract) \"Where contagion "
+               "occurred, its effect was through structural equivalence not cohesion\"; Van "
+               "den Bulte & Lilien (2001, abstract) \"When marketing efforts are controlled "
+               "for, contagion effects disappear.\"",)),
     "domestic_violence": PublishedStudy(
-        citation=("Hawkins, D. & Humes, M. (2002). Human rights and domestic violence. "
-                  "Political Science Quarterly 117(2):231-257."),
+        citation=("Hawkins & Humes (2002), \"Human rights and domestic violence\", Political "
+                  "Science Quarterly 117(2):231-257."),
         sign_only=_NO_COPY),
 }
 
