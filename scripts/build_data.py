@@ -379,6 +379,74 @@ def _suffrage_equal_terms(src: Path, rows: pd.DataFrame) -> pd.DataFrame:
     }, index=rows.index)
 
 
+# Equal-terms suffrage (Ramirez, Soysal & Shanahan 1997): the shared first-pass table, the
+# project's own review of it (rows verified, changed or upgraded, each with its source and a
+# short quote) and the contested alternatives. See data/suffrage.md.
+SUFFRAGE_EQUAL = "suffrage-equal-terms/suffrage_equal_terms.csv"
+SUFFRAGE_REVIEW = REPO / "scripts" / "sources" / "suffrage_equal_terms_review.csv"
+SUFFRAGE_ALTERNATIVES = REPO / "scripts" / "sources" / "suffrage_equal_terms_alternatives.csv"
+CONFIDENCE = ("high", "medium", "low")
+# (iso3, column) -> (year in the source, corrected year). Turkey: 1930 was the municipal vote
+# (Act 1580 of 3 April 1930); the national vote came with the constitutional and electoral
+# amendments of 5 December 1934 (source in scripts/sources/suffrage_equal_terms_review.csv).
+SUFFRAGE_CORRECTIONS = {
+    ("TUR", "year"): (1930, 1934),
+    ("TUR", "year_paxton"): (1930, 1934),
+}
+
+
+def _suffrage_equal_terms(src: Path, rows: pd.DataFrame) -> pd.DataFrame:
+    """Equal-terms year, confidence, source and alternatives for each row of ``rows``.
+
+    The shared first pass gives a year for every row; a row of the review replaces the
+    year, confidence and source of the same COW code. Both files must list the same
+    country for a COW code, and every reviewed row must have a source and a quote.
+    """
+    first = read(src, SUFFRAGE_EQUAL)
+    review = pd.read_csv(SUFFRAGE_REVIEW, keep_default_na=False, na_values=[""])
+    alts = pd.read_csv(SUFFRAGE_ALTERNATIVES, keep_default_na=False, na_values=[""])
+    for name, df in (("first pass", first), ("review", review), ("alternatives", alts)):
+        unknown = sorted(set(df["cown"]) - set(rows["cown"]))
+        if unknown:
+            raise SystemExit(f"suffrage: {name} has COW codes absent from LIED: {unknown}")
+    for name, df in (("first pass", first), ("review", review)):
+        check_unique(df, ["cown"], f"suffrage {name}")
+        bad = sorted(set(df["confidence"].dropna()) - set(CONFIDENCE))
+        if bad:
+            raise SystemExit(f"suffrage: {name} has unknown confidence values {bad}")
+    for name, df in (("review", review), ("alternatives", alts)):
+        iso = df["cown"].map(rows.set_index("cown")["iso3"])
+        clash = df[df["iso3"].fillna("") != iso.fillna("")]
+        if len(clash):
+            raise SystemExit(f"suffrage: {name} iso3 and cown disagree:\n{clash}")
+        empty = df[df[["source_url", "quote"]].isna().any(axis=1)]
+        if len(empty):
+            raise SystemExit(f"suffrage: {name} rows without source or quote:\n{empty}")
+        long_quotes = df[df["quote"].str.split().str.len() > 25]
+        if len(long_quotes):
+            raise SystemExit(f"suffrage: {name} quotes over 25 words:\n{long_quotes}")
+    missing_year = review[review["equal_national_year"].isna() != review["confidence"].isna()]
+    if len(missing_year):
+        raise SystemExit(f"suffrage: review rows need a year and a confidence:\n{missing_year}")
+
+    first = first.set_index("cown")
+    review = review.set_index("cown")
+    year = first["equal_national_year"].astype("Float64")
+    confidence = first["confidence"].astype("object")
+    source = first["source_url"].astype("object")
+    year.loc[review.index] = review["equal_national_year"].astype("Float64")
+    confidence.loc[review.index] = review["confidence"]
+    source.loc[review.index] = review["source_url"]
+    alt = (alts.sort_values(["cown", "year"]).astype({"year": int, "cown": int})
+           .groupby("cown")["year"].agg(lambda y: ";".join(str(v) for v in y)))
+    return pd.DataFrame({
+        "year_equal": as_int(rows["cown"].map(year)),
+        "confidence_equal": rows["cown"].map(confidence).astype("object"),
+        "source_equal": rows["cown"].map(source).astype("object"),
+        "alternatives_equal": rows["cown"].map(alt).astype("object"),
+    }, index=rows.index)
+
+
 def build_suffrage(src: Path, codes: Codes) -> pd.DataFrame:
     lied = read(src, "womens-suffrage/lied_v6.8_female_suffrage_first_year.csv")
     lied = lied.dropna(subset=["cown"]).copy()
