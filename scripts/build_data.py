@@ -60,6 +60,22 @@ SUPPLEMENTARY = [
 # Spell and country-year tables only: the predecessor state that held today's ISO code.
 COW_CONTINUITY = {260: "DEU", 678: "YEM"}
 GW_CONTINUITY = {255: "DEU", 815: "VNM"}
+# Regions of the states without an ISO code (countrycode gives them a World Bank region only
+# sometimes and never a UN region or continent): those of today's state that holds the
+# historical state's capital. Kosovo (no ISO or M49 code) takes Serbia's, which all its
+# neighbours share (Europe, Southern Europe). Keyed by countrycode's name; the rows of
+# SUPPLEMENTARY carry their own.
+HISTORICAL_REGIONS = {
+    "Austria-Hungary": "AUT", "Baden": "DEU", "Bavaria": "DEU", "Czechoslovakia": "CZE",
+    "German Democratic Republic": "DEU", "Hanover": "DEU", "Hesse Electoral": "DEU",
+    "Hesse Grand Ducal": "DEU", "Kosovo": "SRB", "Mecklenburg Schwerin": "DEU",
+    "Modena": "ITA", "Orange Free State": "ZAF", "Parma": "ITA",
+    "Republic of Vietnam": "VNM", "Saxony": "DEU", "Tibet": "CHN", "Transvaal": "ZAF",
+    "Tuscany": "ITA", "Two Sicilies": "ITA", "United Province CA": "GTM",
+    "Wuerttemburg": "DEU", "Yemen Arab Republic": "YEM", "Yemen People's Republic": "YEM",
+    "Yugoslavia": "SRB", "Zanzibar": "TZA",
+}
+REGION_COLUMNS = ["wb_region", "un_region", "un_subregion", "continent"]
 
 # KOF uses a few World Bank codes that are not ISO 3166 (aggregates are dropped).
 KOF_CODES = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "ADO": "AND", "WBG": "PSE", "IMY": "IMN"}
@@ -253,13 +269,20 @@ def build_regions(src: Path) -> pd.DataFrame:
         "un_region": cw["un.region.name"], "un_subregion": cw["un.regionsub.name"],
         "continent": cw["continent"],
     })
-    by_iso = out.set_index("iso3")
+    by_iso = out.dropna(subset=["iso3"]).set_index("iso3")
+    historical = out["iso3"].isna()
+    unmapped = sorted(set(out.loc[historical, "country"]) - set(HISTORICAL_REGIONS))
+    if unmapped:
+        raise SystemExit(f"regions: no HISTORICAL_REGIONS entry for {unmapped}")
+    for country, like in HISTORICAL_REGIONS.items():
+        rows = historical & (out["country"] == country)
+        if rows.sum() != 1:
+            raise SystemExit(f"regions: expected one row without ISO code named {country}")
+        out.loc[rows, REGION_COLUMNS] = by_iso.loc[like, REGION_COLUMNS].to_numpy()
     extra = []
     for country, cown, gw, like in SUPPLEMENTARY:
-        ref = by_iso.loc[like]
         extra.append({"iso3": pd.NA, "cown": cown, "gwcode": gw, "country": country,
-                      "wb_region": ref["wb_region"], "un_region": ref["un_region"],
-                      "un_subregion": ref["un_subregion"], "continent": ref["continent"]})
+                      **by_iso.loc[like, REGION_COLUMNS].to_dict()})
     out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out["cown"], out["gwcode"] = as_int(out["cown"]), as_int(out["gwcode"])
     out["cow_region"] = [cow_region(c if not pd.isna(c) else g)
@@ -587,9 +610,16 @@ def _gw_for_rows(rows: pd.DataFrame, codes: Codes, gw_spells: pd.DataFrame) -> p
     whose G&W spell covers the year wins; none covering means no code. If two rows of
     one year get one code (1990: Yemen Arab Republic and Yemen, both G&W 678), the row
     holding the ISO code keeps it.
+
+    The G&W list ends in 2017: a spell still open then (``open_ended``) is carried to
+    the last covariate year, so states keep their code in 2018-2024: an open spell is
+    read as continuing.
     """
-    member = {(int(g), y) for g, a, b in zip(gw_spells["gwcode"], gw_spells["start"],
-                                             gw_spells["end"]) for y in range(a, b + 1)}
+    last = COVARIATE_YEARS[1]
+    member = {(int(g), y)
+              for g, a, b, open_ in zip(gw_spells["gwcode"], gw_spells["start"],
+                                        gw_spells["end"], gw_spells["open_ended"])
+              for y in range(a, (max(b, last) if open_ else b) + 1)}
     by_iso: dict[str, list[int]] = {}
     for g, i in zip(gw_spells["gwcode"], gw_spells["iso3"]):
         if not pd.isna(i) and int(g) not in by_iso.setdefault(i, []):
@@ -666,6 +696,98 @@ def build_vaw(src: Path, codes: Codes) -> pd.DataFrame:
     out = out.sort_values(["cown", "year", "instrument", "topic"], kind="mergesort")
     check_unique(out, ["cown", "year", "instrument", "topic"], "vaw_laws")
     return out.reset_index(drop=True)
+
+
+# First domestic-violence laws of the 35 OAS states (Hawkins & Humes 2002): derived from
+# the reference folder's hand-compiled table, with this project's own checked additions in
+# scripts/sources/domestic_violence_review.csv (one row per changed cell, each with its
+# source and a short quote). Rows not "high": the reason, in the table's notes column.
+DV_SOURCE = "oas-domestic-violence-laws/oas_domestic_violence_laws.csv"
+DV_REVIEW = REPO / "scripts" / "sources" / "domestic_violence_review.csv"
+DV_NOT_HIGH = {
+    "BLZ": ("medium", "The OAS list also gives a 1991 Sexual Offences and Domestic Violence "
+                      "Act (the title and year of its Bahamas entry); 1992 is used."),
+    "BRA": ("medium", "First DV-specific law; earlier penal-code amendments not checked."),
+    "DMA": ("medium", "Year from a secondary report (US Country Reports via IRB Canada); "
+                      "a 1996 'bill' on the OAS list is not a law."),
+    "GRD": ("medium", "Year from UN Women and IRB Canada, not from the act."),
+    "JAM": ("medium", "Sources read say 1996; other references call it the Act of 1995."),
+    "KNA": ("medium", "IRB Canada and UN Women say 2000; another source says passed 2001."),
+    "PER": ("medium", "Year from a secondary source (see the review file); no gazette read."),
+    "URY": ("medium", "One secondary source; earlier penal-code provisions not checked."),
+    "CAN": ("medium", "No federal DV statute found; provincial acts only."),
+    "MEX": ("low", "Only the Federal District law was dated; the 1997 federal code "
+                   "reforms were seen as a committee report, not as enacted."),
+    "CUB": ("medium", "No DV-specific law found (absence is hard to prove)."),
+    "HTI": ("medium", "No DV-specific law found (absence is hard to prove)."),
+}
+
+
+def _apply_review(ref: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    """Set reviewed cells, refusing to run if the reference value is not the one reviewed."""
+    ref = ref.copy()
+    for row in review.itertuples():
+        rows = (ref["iso3"] == row.iso3) & (ref["row_type"] != "later_law")
+        if rows.sum() != 1:
+            raise SystemExit(f"domestic_violence_laws: review row {row.iso3} matches "
+                             f"{rows.sum()} reference rows, expected 1")
+        current = ref.loc[rows, row.column].iloc[0]
+        expected = row.reference_value
+        same = (pd.isna(current) and pd.isna(expected)) or str(current) == str(expected)
+        if not same:
+            raise SystemExit(f"domestic_violence_laws: {row.iso3} {row.column} is {current!r} "
+                             f"in the reference data but {expected!r} in the review file; "
+                             "re-check the review row")
+        ref.loc[rows, row.column] = row.value
+        ref.loc[rows, "source_url"] = row.source_url
+    return ref
+
+
+def build_domestic_violence(src: Path, codes: Codes) -> pd.DataFrame:
+    ref = read(src, DV_SOURCE, dtype=str)
+    review = pd.read_csv(DV_REVIEW, dtype=str, keep_default_na=False, na_values=[""])
+    ref = _apply_review(ref, review)
+    first = ref[ref["row_type"] != "later_law"]
+    check_unique(first, ["iso3"], "domestic_violence_laws")
+    later = ref[ref["row_type"] == "later_law"]
+    rows = []
+    for r in first.itertuples():
+        national = r.row_type == "first_dv_law_found" and r.jurisdiction_level.startswith(
+            "national")
+        title = r.law_title if pd.isna(r.law_number) else f"{r.law_title}, {r.law_number}"
+        notes = []
+        if r.row_type == "no_specific_dv_law_found":
+            level = "none found"
+        elif national:
+            level = "national"
+        else:
+            level = "sub-national"
+            when = r.year_enacted if not pd.isna(r.year_enacted) else \
+                r.year_promulgated_or_published
+            notes.append(f"Sub-national law only: {title} ({when}).")
+        confidence, reason = DV_NOT_HIGH.get(r.iso3, ("high", None))
+        if reason:
+            notes.append(reason)
+        for x in later[later["iso3"] == r.iso3].itertuples():
+            notes.append(f"Later law: {x.law_title} ({x.year_enacted}).")
+        if (review["iso3"] == r.iso3).any():
+            notes.append("Year added in scripts/sources/domestic_violence_review.csv.")
+        if national and pd.isna(r.year_enacted):
+            raise SystemExit(f"domestic_violence_laws: {r.iso3} has a national law but no year")
+        rows.append({
+            "iso3": r.iso3, "cown": codes.iso_cow[r.iso3], "country": codes.name(r.iso3),
+            "year": int(r.year_enacted) if national else pd.NA,
+            "law": title if national else pd.NA, "level": level, "confidence": confidence,
+            "source": r.source_url, "notes": " ".join(notes) if notes else pd.NA,
+        })
+    out = pd.DataFrame(rows)
+    unknown = set(DV_NOT_HIGH) - set(out["iso3"])
+    if unknown:
+        raise SystemExit(f"domestic_violence_laws: DV_NOT_HIGH names {sorted(unknown)}")
+    out["year"] = out["year"].astype("Int64")
+    out = out.sort_values("iso3", kind="mergesort").reset_index(drop=True)
+    check_unique(out, ["iso3"], "domestic_violence_laws")
+    return out
 
 
 def build_spid(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -823,11 +945,14 @@ def build_work_injury(src: Path, regions: pd.DataFrame) -> pd.DataFrame:
 # which each party deposited its instrument of ratification or accession with the OAS
 # General Secretariat (the depositary), as listed in the OAS Department of International
 # Law's table "Signatories and ratifications, A-61" (facts compiled by hand; see
-# data/belem_do_para.md for the caveats).
+# data/belem_do_para.md for the caveats). The convention counts a state as a party from
+# the deposit of its instrument with the OAS General Secretariat (entry into force 30
+# days after it), so the year is that of the deposit, not of the domestic act: El
+# Salvador is 1996 (deposit), not 1995 (its ratification decree).
 BELEM_DO_PARA = {
     "ATG": 1998, "ARG": 1996, "BHS": 1995, "BRB": 1995, "BLZ": 1996, "BOL": 1994,
     "BRA": 1995, "CHL": 1996, "COL": 1996, "CRI": 1995, "DMA": 1995, "DOM": 1996,
-    "ECU": 1995, "SLV": 1995, "GRD": 2001, "GTM": 1995, "GUY": 1996, "HTI": 1997,
+    "ECU": 1995, "SLV": 1996, "GRD": 2001, "GTM": 1995, "GUY": 1996, "HTI": 1997,
     "HND": 1995, "JAM": 2005, "MEX": 1998, "NIC": 1995, "PAN": 1995, "PRY": 1995,
     "PER": 1996, "KNA": 1995, "LCA": 1995, "VCT": 1996, "SUR": 2002, "TTO": 1996,
     "URY": 1996, "VEN": 1995,
@@ -860,6 +985,7 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "treaties": build_treaties(src, codes),
         "covariates": build_covariates(src, codes, state_system[state_system["system"] == "gw"]),
         "vaw_laws": build_vaw(src, codes),
+        "domestic_violence_laws": build_domestic_violence(src, codes),
         "spid": spid,
         "spid_policies": spid_policies,
         "lottery": build_lottery(src),

@@ -29,6 +29,8 @@ COLUMNS = {
                         "polyarchy", "polity2", "bmr", "igo_count", "ingo_hq",
                         "kof_political"],
     "load_vaw_laws": ["iso3", "cown", "country", "year", "instrument", "topic", "n_entries"],
+    "load_domestic_violence_laws": ["iso3", "cown", "country", "year", "law", "level",
+                                    "confidence", "source", "notes"],
     "load_spid": ["state", "state_abbr", "policy", "year"],
     "load_spid_policies": ["policy", "topic", "source", "first_year", "last_year",
                            "n_adoptions", "description"],
@@ -56,6 +58,7 @@ TABLES = {
     "spid_policies": ds.load_spid_policies, "lottery": ds.load_lottery,
     "state_system": lambda: ds.load_state_system(system="cow"),
     "belem_do_para": ds.load_belem_do_para,
+    "domestic_violence_laws": ds.load_domestic_violence_laws,
     "dhb_policies": ds.load_dhb_policies,
     "dhb_networks": lambda: ds.load_dhb_networks(None),
     "medical_innovation": ds.load_medical_innovation,
@@ -424,3 +427,135 @@ def test_work_injury_table():
     assert set(w["first_law_type"]) == {"employer liability", "risk pooling"}
     # corrected: Vietnam is the unified state (COW 816), not the Republic of Vietnam
     assert 817 not in set(w["cown"]) and w.loc[w["cown"] == 816, "iso3"].item() == "VNM"
+
+
+# --- domestic-violence laws (issue 11) -----------------------------------------------------
+
+OAS_MEMBERS = {
+    "ATG", "ARG", "BHS", "BRB", "BLZ", "BOL", "BRA", "CAN", "CHL", "COL", "CRI", "CUB", "DMA",
+    "DOM", "ECU", "SLV", "GRD", "GTM", "GUY", "HTI", "HND", "JAM", "MEX", "NIC", "PAN", "PRY",
+    "PER", "KNA", "LCA", "VCT", "SUR", "TTO", "USA", "URY", "VEN",
+}
+
+
+def test_domestic_violence_columns_and_types():
+    dv = ds.load_domestic_violence_laws()
+    assert str(dv["year"].dtype) == "Int64" and dv["cown"].dtype == np.int64
+    for col in ("iso3", "country", "law", "level", "confidence", "source", "notes"):
+        assert dv[col].dtype == object, col
+    assert set(dv["level"]) <= {"national", "sub-national", "none found"}
+    assert set(dv["confidence"]) <= {"high", "medium", "low"}
+    # a year exactly where a national law was found, and a law title with it
+    national = dv["level"] == "national"
+    assert dv.loc[national, "year"].notna().all() and dv.loc[~national, "year"].isna().all()
+    assert (dv["law"].notna() == national).all()
+    assert dv["source"].str.startswith("http").all()
+    assert dv["year"].dropna().between(1990, 2010).all()
+    # every row below "high" says why
+    assert dv.loc[dv["confidence"] != "high", "notes"].notna().all()
+
+
+def test_domestic_violence_one_row_per_oas_state():
+    dv = ds.load_domestic_violence_laws()
+    assert dv["iso3"].is_unique and set(dv["iso3"]) == OAS_MEMBERS
+    regions = ds.load_regions().dropna(subset=["iso3"]).set_index("iso3")
+    assert (dv.set_index("iso3")["cown"] == regions.loc[sorted(OAS_MEMBERS), "cown"]).all()
+
+
+# The OAS Inter-American Commission of Women's list ("Laws on violence"), the issue's check
+# of the old table, and the two countries missing from it.
+@pytest.mark.parametrize("iso3, year", [
+    ("ATG", 1999), ("ARG", 1994), ("BHS", 1991), ("BRB", 1992), ("BLZ", 1992),
+    ("BOL", 1995), ("BRA", 2006), ("CHL", 1994), ("COL", 1996), ("CRI", 1996),
+    ("TTO", 1991),
+])
+def test_domestic_violence_checked_years(iso3, year):
+    dv = ds.load_domestic_violence_laws().set_index("iso3")
+    assert dv.loc[iso3, "year"] == year
+
+
+def test_domestic_violence_mexico_canada_peru():
+    dv = ds.load_domestic_violence_laws().set_index("iso3")
+    # present, with the sub-national law in the notes rather than as a national adoption
+    for iso3, law_year in (("MEX", "1996"), ("CAN", "1995")):
+        assert dv.loc[iso3, "level"] == "sub-national" and pd.isna(dv.loc[iso3, "year"])
+        assert law_year in dv.loc[iso3, "notes"]
+    assert dv.loc["MEX", "confidence"] == "low"
+    # Peru's year comes from the project's review file, not from the reference table
+    assert dv.loc["PER", "year"] == 1993 and "review" in dv.loc["PER", "notes"]
+    assert set(dv.loc[["CUB", "HTI"], "level"]) == {"none found"}
+
+
+def test_vaw_table_points_to_the_domestic_violence_loader():
+    assert "load_domestic_violence_laws" in ds.load_vaw_laws.__doc__
+    assert "domestic_violence_laws" in (DATA / "vaw_laws.md").read_text(encoding="utf-8")
+
+
+def test_belem_do_para_counts_the_deposit():
+    # El Salvador's instrument was deposited in 1996; its 1995 decree does not count
+    assert ds.load_belem_do_para().set_index("iso3").loc["SLV", "year"] == 1996
+
+
+review_file = REPO / "scripts" / "sources" / "domestic_violence_review.csv"
+
+
+def test_domestic_violence_review_file_is_compact_and_cited():
+    review = pd.read_csv(review_file, dtype=str, keep_default_na=False)
+    assert list(review.columns) == ["iso3", "column", "reference_value", "value",
+                                    "source_url", "quote", "note"]
+    assert review["source_url"].str.startswith("http").all()
+    assert (review["quote"].str.split().str.len() <= 25).all()
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference-data is absent")
+def test_domestic_violence_rebuild_and_stale_review(tmp_path):
+    build = _build_module()
+    regions = build.build_regions(REFERENCE)
+    codes = build.Codes(regions, build.read(REFERENCE, "state-system/cow_states2016.csv"))
+    built = build.build_domestic_violence(REFERENCE, codes)
+    build.write(built, tmp_path, "domestic_violence_laws")
+    assert ((tmp_path / "domestic_violence_laws.csv").read_bytes()
+            == (DATA / "domestic_violence_laws.csv").read_bytes())
+    # a review row whose reference value is no longer in the reference data stops the build
+    ref = build.read(REFERENCE, build.DV_SOURCE, dtype=str)
+    stale = pd.read_csv(review_file, dtype=str, keep_default_na=False, na_values=[""])
+    stale["reference_value"] = "1990"
+    with pytest.raises(SystemExit, match="re-check the review row"):
+        build._apply_review(ref, stale)
+
+
+# --- covariates and regions defects (issue 11, item 6) ------------------------------------
+
+def test_gwcode_present_after_the_gw_list_ends():
+    cov = ds.load_covariates()
+    last = cov[cov["year"] == 2017].dropna(subset=["gwcode"]).set_index("iso3")["gwcode"]
+    for year in range(2018, 2025):
+        rows = cov[(cov["year"] == year) & cov["iso3"].isin(last.index)].set_index("iso3")
+        assert len(rows) > 150, year
+        # every state with a G&W code in 2017 keeps that code
+        assert (rows["gwcode"] == last.reindex(rows.index)).all(), year
+
+
+def test_polity2_follows_polity_rule():
+    cov = ds.load_covariates().dropna(subset=["iso3"])
+    cov = dict(zip(zip(cov["iso3"], cov["year"]), cov["polity2"]))
+    # a transition at the start of a series has no score before it: missing, as in Polity5
+    assert all(pd.isna(cov[("IND", y)]) for y in range(1947, 1952))
+    assert cov[("IND", 1952)] == 5
+    # a transition between two scores is prorated: Spain 1975-1977 between 1974 and 1978
+    before, after = cov[("ESP", 1974)], cov[("ESP", 1978)]
+    for k, year in enumerate(range(1975, 1978), start=1):
+        assert cov[("ESP", year)] == before + (after - before) * k / 4
+    assert "India 1947" in ds.load_covariates.__doc__
+
+
+def test_historical_states_have_every_regional_scheme():
+    r = ds.load_regions()
+    cols = ["wb_region", "un_region", "un_subregion", "continent"]
+    historical = r[r["iso3"].isna()]
+    assert len(historical) > 25 and historical[cols].notna().all().all()
+    by_name = historical.set_index("country")
+    by_iso = r.dropna(subset=["iso3"]).set_index("iso3")
+    for name, like in (("Czechoslovakia", "CZE"), ("Yugoslavia", "SRB"), ("Bavaria", "DEU"),
+                       ("Tibet", "CHN"), ("Zanzibar", "TZA"), ("Korea", "KOR")):
+        assert by_name.loc[name, cols].tolist() == by_iso.loc[like, cols].tolist(), name

@@ -19,8 +19,11 @@ load_belem_do_para
     Ratification years of the Belém do Pará Convention (OAS, 1994).
 load_covariates
     Country-years: GDP, population, V-Dem, Polity, BMR, IGO and INGO proxies, KOF.
+load_domestic_violence_laws
+    First national domestic-violence law of the 35 OAS states (Hawkins & Humes 2002).
 load_vaw_laws
-    Violence-against-women laws and action plans (low confidence).
+    Violence-against-women laws and action plans (low confidence; does not time first
+    domestic-violence laws).
 load_work_injury
     First work-injury law and first social insurance, 186 countries (GWIP).
 
@@ -42,6 +45,7 @@ load_dhb_policies, load_dhb_networks
 
 from diffusion.datasets.covariates import load_covariates
 from diffusion.datasets.dhb import DHB_NETWORKS, load_dhb_networks, load_dhb_policies
+from diffusion.datasets.domestic_violence import load_domestic_violence_laws
 from diffusion.datasets.lottery import load_lottery
 from diffusion.datasets.medical_innovation import (
     load_medical_innovation,
@@ -62,6 +66,7 @@ __all__ = [
     "load_covariates",
     "load_dhb_networks",
     "load_dhb_policies",
+    "load_domestic_violence_laws",
     "load_lottery",
     "load_medical_innovation",
     "load_medical_innovation_ties",

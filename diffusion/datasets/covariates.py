@@ -34,7 +34,8 @@ def load_covariates() -> pd.DataFrame:
             code, also given to the predecessor that held it (260 -> DEU, 678 -> YEM).
             ``gwcode`` is the G&W code of the row's state *if it was a G&W member that
             year* (255 for Germany to 1945, 260 from 1949; 345 for Yugoslavia
-            1918-2005), else empty. ``(cown, year)``, ``(iso3, year)`` and
+            1918-2005), else empty. The G&W list ends in 2017; states still members
+            then keep their code to 2024. ``(cown, year)``, ``(iso3, year)`` and
             ``(gwcode, year)`` are each unique.
         ``year`` (int)
         ``gdppc`` (float)
@@ -45,7 +46,12 @@ def load_covariates() -> pd.DataFrame:
         ``polyarchy`` (float)
             V-Dem v15 electoral democracy index ``v2x_polyarchy``, 0-1, 1800-2024.
         ``polity2`` (Int64)
-            Polity5 combined score, -10 to 10, with interregna interpolated, to 2020.
+            Polity5's own ``polity2``, -10 to 10, to 2020: the special codes of
+            ``polity`` recoded by Polity's rule -- interruption (-66) missing,
+            interregnum (-77) 0, transition (-88) prorated between the scores before
+            and after it. A transition with no score on one side stays missing: at the
+            start of a series, India 1947-1951 (its first score is 1952), and at the end,
+            the German Democratic Republic 1989-1990. Nothing is filled in here.
         ``bmr`` (Int64)
             Boix-Miller-Rosato dichotomous democracy (v4), 0/1, to 2020.
         ``igo_count`` (Int64)

@@ -46,6 +46,14 @@ def load_regions() -> pd.DataFrame:
             countrycode's continent (Africa, Americas, Asia, Europe, Oceania,
             Antarctica).
 
+        Every row without an ISO code (historical states, Kosovo) has all four
+        regional schemes: those of today's state holding its capital (Austria-Hungary
+        -> Austria, the German states -> Germany, Czechoslovakia -> Czechia,
+        Yugoslavia -> Serbia, Tibet -> China, Zanzibar -> Tanzania, United Province
+        of Central America -> Guatemala, ...); Kosovo takes Serbia's (Europe, Southern
+        Europe, as all its neighbours). Among rows with an ISO code, some territories
+        and Taiwan lack a UN region, World Bank region or continent, as in countrycode.
+
     Notes
     -----
     Code fixes to countrycode, each also in ``data/regions.md``: COW 345 belongs to

@@ -17,6 +17,15 @@ _DTYPES = {
 def load_vaw_laws() -> pd.DataFrame:
     """Laws and action plans on violence against women, by COW state-year. Low confidence.
 
+    **Does not time first domestic-violence laws.** For the year a country passed its
+    first domestic-violence law (Hawkins & Humes 2002 and similar designs) use
+    :func:`load_domestic_violence_laws`: checked against the OAS Inter-American
+    Commission of Women's list, 5 of 10 first domestic-violence laws here were wrong or
+    missing (Argentina none, not 1994; Bolivia 2010, not 1995; Colombia 2000, not 1996;
+    Belize 1999, not 1992; Trinidad and Tobago, 1991, and Mexico absent). Keep this
+    table for demonstrations and for the other topics, read as "measures in force
+    around 2016-2018 and the year each is dated to".
+
     Unit: the state-year-instrument-topic with at least one entry (1,452 rows, 184 COW
     states, 1908-2016). The frame behind it is every COW state-year 1816-2016: a
     state-year without a row had no entry, so build risk sets from
