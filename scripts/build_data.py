@@ -701,12 +701,13 @@ def build_vaw(src: Path, codes: Codes) -> pd.DataFrame:
 # First domestic-violence laws of the 35 OAS states (Hawkins & Humes 2002): derived from
 # the reference folder's hand-compiled table, with this project's own checked additions in
 # scripts/sources/domestic_violence_review.csv (one row per changed cell, each with its
-# source and a short quote). Rows not "high": the reason, in the table's notes column.
+# source and a short quote). DV_CONFIDENCE: rows that need a note (all rows below
+# "high"), with the reason, written to the table's notes column.
 DV_SOURCE = "oas-domestic-violence-laws/oas_domestic_violence_laws.csv"
 DV_REVIEW = REPO / "scripts" / "sources" / "domestic_violence_review.csv"
-DV_NOT_HIGH = {
-    "BLZ": ("medium", "The OAS list also gives a 1991 Sexual Offences and Domestic Violence "
-                      "Act (the title and year of its Bahamas entry); 1992 is used."),
+DV_CONFIDENCE = {
+    "BLZ": ("high", "The OAS list also gives a 1991 Sexual Offences and Domestic Violence "
+                    "Act (the title and year of its Bahamas entry); the 1992 Act is used."),
     "BRA": ("medium", "First DV-specific law; earlier penal-code amendments not checked."),
     "DMA": ("medium", "Year from a secondary report (US Country Reports via IRB Canada); "
                       "a 1996 'bill' on the OAS list is not a law."),
@@ -738,8 +739,9 @@ def _apply_review(ref: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
             raise SystemExit(f"domestic_violence_laws: {row.iso3} {row.column} is {current!r} "
                              f"in the reference data but {expected!r} in the review file; "
                              "re-check the review row")
-        ref.loc[rows, row.column] = row.value
-        ref.loc[rows, "source_url"] = row.source_url
+        if str(row.value) != str(expected):  # a confirmation keeps the reference's source
+            ref.loc[rows, row.column] = row.value
+            ref.loc[rows, "source_url"] = row.source_url
     return ref
 
 
@@ -765,13 +767,14 @@ def build_domestic_violence(src: Path, codes: Codes) -> pd.DataFrame:
             when = r.year_enacted if not pd.isna(r.year_enacted) else \
                 r.year_promulgated_or_published
             notes.append(f"Sub-national law only: {title} ({when}).")
-        confidence, reason = DV_NOT_HIGH.get(r.iso3, ("high", None))
+        confidence, reason = DV_CONFIDENCE.get(r.iso3, ("high", None))
         if reason:
             notes.append(reason)
         for x in later[later["iso3"] == r.iso3].itertuples():
             notes.append(f"Later law: {x.law_title} ({x.year_enacted}).")
-        if (review["iso3"] == r.iso3).any():
-            notes.append("Year added in scripts/sources/domestic_violence_review.csv.")
+        for x in review[review["iso3"] == r.iso3].itertuples():
+            verb = "confirmed" if x.value == x.reference_value else "added"
+            notes.append(f"Year {verb} in scripts/sources/domestic_violence_review.csv.")
         if national and pd.isna(r.year_enacted):
             raise SystemExit(f"domestic_violence_laws: {r.iso3} has a national law but no year")
         rows.append({
@@ -781,9 +784,9 @@ def build_domestic_violence(src: Path, codes: Codes) -> pd.DataFrame:
             "source": r.source_url, "notes": " ".join(notes) if notes else pd.NA,
         })
     out = pd.DataFrame(rows)
-    unknown = set(DV_NOT_HIGH) - set(out["iso3"])
+    unknown = set(DV_CONFIDENCE) - set(out["iso3"])
     if unknown:
-        raise SystemExit(f"domestic_violence_laws: DV_NOT_HIGH names {sorted(unknown)}")
+        raise SystemExit(f"domestic_violence_laws: DV_CONFIDENCE names {sorted(unknown)}")
     out["year"] = out["year"].astype("Int64")
     out = out.sort_values("iso3", kind="mergesort").reset_index(drop=True)
     check_unique(out, ["iso3"], "domestic_violence_laws")

@@ -67,9 +67,9 @@ def load_domestic_violence_laws() -> pd.DataFrame:
     it was compiled independently, country by country, and years may differ from theirs.
     Peru's year (Law 26260, 1993) was added by this project from a secondary source;
     every added or corrected cell is listed, with its source and a short quote, in
-    ``scripts/sources/domestic_violence_review.csv``. Known doubts (Belize 1991 or 1992,
-    Jamaica 1995 or 1996, Saint Kitts and Nevis 2000 or 2001, Brazil's and Uruguay's
-    earlier penal-code provisions) are in ``notes``.
+    ``scripts/sources/domestic_violence_review.csv`` (Belize's 1992 is confirmed there).
+    Known doubts (Jamaica 1995 or 1996, Saint Kitts and Nevis 2000 or 2001, Brazil's and
+    Uruguay's earlier penal-code provisions) are in ``notes``.
 
     For a discrete-time event history of first laws, a row with a missing ``year`` is a
     country at risk until the end of the study (right-censored), not an adopter; the
