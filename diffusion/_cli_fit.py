@@ -20,12 +20,14 @@ import pandas as pd
 
 from diffusion._csv import (
     Table,
-    int_like,
+    YEAR_LIMIT,
     duplicates,
+    int_like,
     numeric_or_text,
     read_table,
     unit_text,
     unit_values,
+    whole_number,
     years,
 )
 from diffusion._progress import progress
@@ -33,7 +35,14 @@ from diffusion.data.checks import preview, show
 from diffusion.errors import DataError, DiffusionError, SpecificationError
 
 __all__ = ["ExposureSpec", "parse_exposure", "FitInputs", "load_inputs", "build_risk_set",
-           "default_formula", "fit_model", "results_json", "EXPOSURE_KINDS"]
+           "default_formula", "fit_model", "results_json", "EXPOSURE_KINDS", "MIN_EPP",
+           "events_per_parameter_warning", "window_notes", "cli_message"]
+
+#: fewer events than this per estimated parameter earns a warning before the results:
+#: the rule of thumb of Peduzzi et al. (1996, J Clin Epidemiol 49:1373) for logistic
+#: and Cox regression, below which coefficients and their p-values are biased and
+#: unstable. Vittinghoff & McCulloch (2007) find 5-9 often adequate: it is a warning.
+MIN_EPP = 10
 
 # ================================================================ exposures
 EXPOSURE_KINDS: dict[str, tuple[str, ...]] = {
@@ -45,6 +54,8 @@ EXPOSURE_KINDS: dict[str, tuple[str, ...]] = {
     "network": ("weight", "normalize", "lag", "source", "target", "time", "name"),
 }
 _REQUIRED = {"regional_share": ("window",), "regional_count": ("window",)}
+#: largest --lag and window=: longer than any study period the years allow
+MAX_LAG = 2 * YEAR_LIMIT
 
 
 @dataclass(frozen=True)
@@ -110,9 +121,13 @@ def parse_exposure(text: str, *, lag: int = 1) -> ExposureSpec:
         if key in options:
             raise bad(f"option {show(key)} is given twice.")
         if key in ("window", "lag"):
-            if not value.isdigit() or int(value) < 1:
+            number = whole_number(value)
+            if number is None or number < 1:
                 raise bad(f"{key} must be a whole number >= 1, got {show(value)}.")
-            options[key] = int(value)
+            if number > MAX_LAG:
+                raise bad(f"{key}={value} years is more than the {MAX_LAG} a risk set of "
+                          f"years can use; give a number such as 5.")
+            options[key] = number
         elif key == "normalize":
             if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise bad(f"normalize must be true or false, got {show(value)}.")
@@ -144,6 +159,8 @@ class FitInputs:
     edges: pd.DataFrame | None
     paths: dict[str, str]
     exposures: tuple[ExposureSpec, ...]
+    #: how files were read, when it is worth saying (a file that is not UTF-8)
+    notes: tuple[str, ...] = ()
 
 
 def _pick_unit(events: Table, membership: Table, unit: str | None) -> str:
@@ -188,8 +205,8 @@ def load_inputs(
     sep: str = ",",
 ) -> FitInputs:
     """Read and check every file; return typed tables ready for the Python API."""
-    if lag < 1:
-        raise SpecificationError(f"--lag must be a whole number >= 1, got {lag}.")
+    if lag < 1 or lag > MAX_LAG:
+        raise SpecificationError(f"--lag must be a whole number from 1 to {MAX_LAG}, got {lag}.")
     specs = tuple(parse_exposure(e, lag=lag) for e in exposures)
     names = [s.name for s in specs]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -210,6 +227,12 @@ def load_inputs(
 
     ev = read_table(events, role="events", sep=sep)
     mem = read_table(membership, role="membership", sep=sep)
+    read = [ev, mem]
+    for t, what in ((ev, "one row per adoption (unit, year)"),
+                    (mem, "one row per membership spell (unit, start, end)")):
+        if t.frame.empty:
+            raise DataError(f"{t.path}: the file has a header line ({preview(t.columns)}) but "
+                            f"no rows; the {t.role} file needs {what}.")
     unit = _pick_unit(ev, mem, unit)
     time = _pick_time(ev, unit, time)
     paths = {"events": events, "membership": membership}
@@ -259,6 +282,7 @@ def load_inputs(
     groups_df = None
     if groups is not None:
         gt = read_table(groups, role="groups", sep=sep)
+        read.append(gt)
         paths["groups"] = groups
         gt.need([unit], "The groups file needs the unit column (named as in the events file) "
                         "and a group column such as region.")
@@ -291,6 +315,7 @@ def load_inputs(
     cov_df = None
     if covariates is not None:
         ct = read_table(covariates, role="covariates", sep=sep)
+        read.append(ct)
         paths["covariates"] = covariates
         ct.need([unit, time], "The covariates file needs the unit and year columns, named as "
                               "in the events file, and one column per covariate.")
@@ -310,6 +335,7 @@ def load_inputs(
     edges_df = None
     if edges is not None:
         et = read_table(edges, role="edges", sep=sep)
+        read.append(et)
         paths["edges"] = edges
         net = [s for s in specs if s.kind == "network"]
         cols: dict[str, Any] = {}
@@ -333,18 +359,76 @@ def load_inputs(
                 cols[t] = years(et, t).astype(np.int64)
         edges_df = pd.DataFrame(cols)
 
+    notes = tuple(f"{t.path} is not UTF-8; read as {t.encoding}." for t in read
+                  if t.encoding != "utf-8")
     return FitInputs(unit, time, events_df, membership_df, groups_df, cov_df, edges_df, paths,
-                     specs)
+                     specs, notes)
 
 
 # =================================================================== model
+#: unit-years the command line builds (a typo such as --end 99999 is refused up front)
+MAX_UNIT_YEARS = 5_000_000
+
+#: Python keywords in the library's messages and the command-line flags that set them
+_FLAGS = (
+    ("pass end= to close the window", "pass --end YEAR to close the window"),
+    ("raise FitControl(max_iter=...)",
+     "fit through the Python API with a higher FitControl(max_iter=...)"),
+    ("the window start=/end=", "the window --start/--end"),
+    ("outside='censor'", "--outside censor"),
+    ("pass start= and end=", "pass --start and --end"),
+    ("cov_type=", "--cov-type "), ("cluster=", "--cluster "), ("start=", "--start "),
+    ("end=", "--end "), ("lag=", "--lag "), ("ties=", "--ties "), ("link=", "--model "),
+)
+
+
+def cli_message(message: str) -> str:
+    """A library message on one line, its Python keywords (``end=``) replaced by the
+    command-line flags that set them (``--end``)."""
+    import re
+
+    msg = " ".join(str(message).split())
+    for keyword, flag in _FLAGS:
+        # whole keywords only: 'end=' but not 'trend='
+        msg = re.sub(r"(?<![\w-])" + re.escape(keyword), flag, msg)
+    return msg.replace("  ", " ")
+
+
 def _blame(path: str, exc: DiffusionError) -> DiffusionError:
     """The library's error, prefixed with the file it concerns (same class)."""
-    msg = " ".join(str(exc).split())
+    msg = cli_message(str(exc))
     try:
         return type(exc)(f"{path}: {msg}")
     except Exception:  # pragma: no cover - an error class with another signature
         return DataError(f"{path}: {msg}")
+
+
+def _risk_set_culprit(inputs: FitInputs, exc: DiffusionError) -> str:
+    """The file a RiskSet.from_events error concerns: events only when it is about events."""
+    msg = str(exc).lower()
+    about_events = any(w in msg for w in ("event", "adopter", "adopted")) and not any(
+        w in msg for w in ("spell", "unit-periods", "window"))
+    return inputs.paths["events" if about_events else "membership"]
+
+
+def window_notes(inputs: FitInputs, *, start: int | None, end: int | None) -> list[str]:
+    """Plain notes on a --start/--end outside the years the files hold."""
+    years_seen = [inputs.events[inputs.time].to_numpy(dtype="float64"),
+                  inputs.membership["start"].to_numpy(dtype="float64"),
+                  inputs.membership["end"].dropna().to_numpy(dtype="float64")]
+    if inputs.covariates is not None:
+        years_seen.append(inputs.covariates[inputs.time].to_numpy(dtype="float64"))
+    seen = np.concatenate(years_seen)
+    first, last = int(np.nanmin(seen)), int(np.nanmax(seen))
+    notes = []
+    if end is not None and end > last:
+        notes.append(f"the files end in {last}; --end {end} adds {end - last} year(s) that no "
+                     f"file mentions: units whose membership has no end stay at risk in them "
+                     f"and cannot adopt (no event is recorded after {last}).")
+    if start is not None and start < first:
+        notes.append(f"the files begin in {first}; --start {start} adds no year before it "
+                     f"(units are at risk from their membership start).")
+    return notes
 
 
 def build_risk_set(inputs: FitInputs, *, start: int | None = None, end: int | None = None,
@@ -354,15 +438,30 @@ def build_risk_set(inputs: FitInputs, *, start: int | None = None, end: int | No
 
     if start is not None and end is not None and start > end:
         raise SpecificationError(f"--start {start} is after --end {end}; swap them.")
+    open_ended = inputs.membership["end"].isna().to_numpy()
+    if end is None and open_ended.all():
+        raise DataError(f"{inputs.paths['membership']}: every membership spell is open-ended "
+                        f"(column 'end' empty), so the study has no last year; pass --end "
+                        f"YEAR.")
+    lo = np.maximum(inputs.membership["start"].to_numpy(dtype="int64"),
+                    start if start is not None else np.iinfo(np.int64).min)
+    ends = inputs.membership["end"].to_numpy(dtype="float64", na_value=np.nan)
+    last = end if end is not None else int(max(np.nanmax(ends) if (~open_ended).any() else
+                                               -np.inf, inputs.membership["start"].max()))
+    hi = np.minimum(np.where(np.isnan(ends), last, ends), last)
+    size = int(np.clip(hi - lo + 1, 0, None).sum())
+    if size > MAX_UNIT_YEARS:
+        raise SpecificationError(
+            f"the risk set would hold {size} unit-years ({len(lo)} membership spells over "
+            f"{int(lo.min()) if len(lo) else start}-{last}), more than the {MAX_UNIT_YEARS} "
+            f"the command line builds; check --start/--end and the years in "
+            f"{inputs.paths['membership']}.")
     try:
         rs = RiskSet.from_events(inputs.events, unit=inputs.unit, time=inputs.time,
                                  membership=inputs.membership, start=start, end=end,
                                  outside=outside)
     except DiffusionError as exc:
-        msg = str(exc)
-        path = (inputs.paths["membership"] if msg.startswith("membership")
-                else inputs.paths["events"])
-        raise _blame(path, exc) from exc
+        raise _blame(_risk_set_culprit(inputs, exc), exc) from exc
     if inputs.covariates is not None:
         try:
             rs = rs.with_covariates(inputs.covariates, lag=lag)
@@ -404,14 +503,22 @@ def default_formula(inputs: FitInputs) -> str:
 
 
 def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
-              cluster: str | None, ties: str = "efron"):
-    """Fit ``model`` on the risk set exactly as the Python API would."""
-    from diffusion import CoxHazard, DiscreteTimeHazard
+              cluster: str | None, ties: str = "efron", firth: bool = False):
+    """Fit ``model`` on the risk set exactly as the Python API would.
+
+    ``firth=True`` fits the discrete-time model by bias-reduced maximum likelihood
+    (:class:`~diffusion.FirthHazard`); a separation error otherwise suggests it.
+    """
+    from diffusion import CoxHazard, DiscreteTimeHazard, FirthHazard
+    from diffusion.errors import EstimationError, SeparationError
 
     if model == "cox" and time not in (None, "none"):
         raise SpecificationError(
             f"--time {time} applies to discrete-time models; a Cox model leaves the "
             f"baseline hazard unspecified. Drop --time (or use --model cloglog).")
+    if model == "cox" and firth:
+        raise SpecificationError("--firth fits discrete-time models (cloglog, logit, probit); "
+                                 "drop it or choose --model cloglog.")
     if cov_type != "cluster" and cluster is not None:
         raise SpecificationError(f"--cluster is only used with --cov-type cluster, not {cov_type}.")
     try:
@@ -419,14 +526,44 @@ def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
             spec = CoxHazard.from_formula(formula, rs, ties=ties)
         else:
             term = "cubic" if time is None else (None if time == "none" else time)
-            spec = DiscreteTimeHazard.from_formula(formula, rs, link=model, time=term)
+            cls = FirthHazard if firth else DiscreteTimeHazard
+            spec = cls.from_formula(formula, rs, link=model, time=term)
     except SpecificationError as exc:
         hint = ""
         if "absent from the risk set" in str(exc):
             hint = (" (the columns are: event, the unit and year, the --covariates columns, "
                     "the --exposure names and the --groups columns)")
-        raise type(exc)(f"--formula: {' '.join(str(exc).split())}{hint}") from exc
-    return spec.fit(cov_type=cov_type, cluster=cluster)
+        raise type(exc)(f"--formula: {cli_message(str(exc))}{hint}") from exc
+    try:
+        return spec.fit(cov_type=cov_type, cluster=cluster)
+    except EstimationError as exc:
+        if not isinstance(exc, SeparationError):
+            raise type(exc)(cli_message(str(exc))) from exc
+        hint = "" if firth or model == "cox" else " Rerun with --firth for bias-reduced estimates."
+        raise SeparationError(cli_message(str(exc)) + hint) from exc
+
+
+def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | None:
+    """The warning printed before the results when events are few per parameter, else None.
+
+    Every estimated coefficient counts: intercept, time terms and covariates.
+    ``fixed_design`` (treaty, replicate: the user cannot drop terms) changes the advice.
+    """
+    n_par = len(res.params)
+    n_events = int(res.n_events)
+    if n_par == 0 or n_events >= MIN_EPP * n_par:
+        return None
+    firth = "Firth" in str(res.model) or "bias-reduced" in str(res.model)
+    if firth:
+        advice = "Firth estimates reduce the small-sample bias but not the imprecision"
+    elif fixed_design:
+        advice = "read the verdicts as tentative, or rerun with --firth for bias-reduced estimates"
+    else:
+        advice = "use fewer terms, or rerun with --firth for bias-reduced estimates"
+    return (f"warning: {n_events} events for {n_par} estimated parameters "
+            f"({n_events / n_par:.1f} per parameter): fewer than {MIN_EPP} events per "
+            f"estimated parameter, so the estimates, p-values and any verdict below are "
+            f"unreliable; {advice}.")
 
 
 def results_json(res, inputs: FitInputs, rs, formula: str) -> dict[str, Any]:

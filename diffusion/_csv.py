@@ -10,6 +10,7 @@ in a spreadsheet), so that an error names the file, the line and the column::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,22 @@ import pandas as pd
 from diffusion.data.checks import preview, show
 from diffusion.errors import DataError, DiffusionError
 
-__all__ = ["Table", "read_table", "years", "unit_text", "unit_values", "numeric_or_text",
-           "duplicates", "int_like", "MISSING_TOKENS"]
+__all__ = ["Table", "read_table", "decode", "typed_frame", "years", "unit_text", "unit_values",
+           "numeric_or_text", "duplicates", "int_like", "whole_number", "MISSING_TOKENS",
+           "YEAR_LIMIT"]
 
 # cells read as missing in numeric columns (R writes NA, Stata ".", the World Bank "..")
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "NaN", "nan", "NULL", "null", "None", ".", ".."})
+
+#: years (and ``--start``/``--end``) read by the command line lie within +-YEAR_LIMIT:
+#: four digits, so that a typo such as 19900 or a timestamp is refused on its line
+#: instead of building a risk set of millions of empty years.
+YEAR_LIMIT = 9999
+
+# an integer written in ASCII digits only: str.isdigit() also accepts '²' and other
+# Unicode digits that int() then refuses or (for '١٩٩٠') reads silently
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+_ASCII_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 # ===================================================================== files
@@ -35,6 +47,8 @@ class Table:
     path: str
     frame: pd.DataFrame = field(repr=False)
     role: str
+    #: how the bytes were decoded: "utf-8", "utf-16", "windows-1252" or "latin-1"
+    encoding: str = "utf-8"
 
     @property
     def columns(self) -> list[str]:
@@ -67,49 +81,134 @@ class Table:
         return s.where(s.isna(), s.astype(object).map(lambda v: str(v).strip()))
 
 
-def read_table(path: str, *, role: str, sep: str = ",") -> Table:
-    """Read a CSV file as text; refuse unreadable files, unnamed or duplicate columns."""
-    import csv
+def decode(path: str, *, role: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in, or a one-line error.
 
+    UTF-8 (with or without a byte-order mark) first; UTF-16 when the file starts with
+    its byte-order mark (Excel's "Unicode text"); otherwise Windows-1252, the encoding
+    Excel writes on Western-European Windows, whose letters include Latin-1's (a byte
+    it leaves undefined is read as Latin-1). A file with NUL bytes is not text.
+    """
     try:
-        raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""],
-                          sep=sep, encoding="utf-8-sig", skip_blank_lines=False,
-                          quoting=csv.QUOTE_MINIMAL)
+        with open(path, "rb") as fh:
+            data = fh.read()
     except FileNotFoundError as exc:
         raise DataError(f"{path}: no such file ({role}).") from exc
     except IsADirectoryError as exc:
         raise DataError(f"{path}: is a directory, not a CSV file ({role}).") from exc
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the {role} file ({exc.strerror or exc}).") from exc
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: starts like UTF-16 text but byte {exc.start} is not; "
+                            f"save the {role} file as CSV UTF-8.") from exc
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        raise DataError(f"{path}: holds NUL bytes (byte {at}), so it is not "
+                        f"a text file; save the {role} file as CSV UTF-8.")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_table(path: str, *, role: str, sep: str = ",", sep_option: str | None = "--sep") -> Table:
+    """Read a CSV file as text; refuse empty or unreadable files, unnamed or duplicate columns.
+
+    ``sep_option`` is the command-line flag that sets the separator (None when the
+    command has none): a file that looks separated by ';' or tabs names it.
+    """
+    import csv
+    import io
+
+    text, encoding = decode(path, role=role)
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty; the {role} file needs a header line "
+                        f"and one row per line.")
+    try:
+        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                          na_values=[""], sep=sep, skip_blank_lines=False,
+                          quoting=csv.QUOTE_MINIMAL)
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"{path}: the file is empty; the {role} file needs a header line "
                         f"and one row per line.") from exc
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: cannot read as CSV (not UTF-8 text: byte {exc.start}); "
-                        f"save the {role} file as CSV UTF-8.") from exc
-    except (OSError, pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first)
+        if m:
+            # header=None: pandas counts the fields of the first line it read
+            raise DataError(
+                f"{path}, line {m.group(2)}: {m.group(3)} fields where the lines before have "
+                f"{m.group(1)}; cannot read as CSV. Put values holding the separator in "
+                f"double quotes (\"Korea, Rep.\") or remove the extra fields.") from exc
         raise DataError(f"{path}: cannot read as CSV ({first.rstrip('.')}).") from exc
     raw.index = raw.index + 1  # line numbers
+    # blank lines before the header are not the header
+    filled = ~raw.isna().all(axis=1)
+    raw = raw.loc[filled.cummax()]
     header = raw.iloc[0].tolist()
     body = raw.iloc[1:]
     body = body.loc[~body.isna().all(axis=1)]  # blank lines are not rows
+    line = int(raw.index[0])
     names = []
     for i, h in enumerate(header):
         name = "" if h is None or (isinstance(h, float) and np.isnan(h)) else str(h).strip()
         if not name:
-            raise DataError(f"{path}, line 1: column {i + 1} has no name; give every "
+            raise DataError(f"{path}, line {line}: column {i + 1} has no name; give every "
                             f"column of the {role} file a header.")
         names.append(name)
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise DataError(f"{path}, line 1: column name(s) {preview(dup)} appear more than once; "
-                        f"rename them.")
+        raise DataError(f"{path}, line {line}: column name(s) {preview(dup)} appear more than "
+                        f"once; rename them.")
     if len(names) == 1 and sep == "," and any(c in names[0] for c in ";\t|"):
         other = next(c for c in ";\t|" if c in names[0])
-        raise DataError(f"{path}, line 1: one column named {show(names[0])}; the file looks "
-                        f"separated by {show(other)}, not commas: pass --sep {show(other)}.")
+        fix = (f"pass {sep_option} {show(other)}" if sep_option else
+               "save it with commas between the columns")
+        raise DataError(f"{path}, line {line}: one column named {show(names[0])}; the file "
+                        f"looks separated by {show(other)}, not commas: {fix}.")
     body = body.copy()
     body.columns = names
-    return Table(path, body, role)
+    return Table(path, body, role, encoding)
+
+
+def typed_frame(table: Table) -> pd.DataFrame:
+    """The table with its number columns as numbers, as ``pandas.read_csv`` would type them.
+
+    A column becomes numeric only when every non-empty cell is a number written in
+    ASCII (so '²' or '١٩٩٠' stay text) that fits a 64-bit integer or float; integers
+    stay int64 unless a cell is empty. Other columns are stripped text. The index
+    holds the file's line numbers, as ``table.frame.index``.
+    """
+    out = {}
+    for c in table.columns:
+        text = table.text(c)
+        present = text.notna().to_numpy()
+        values = text[present].astype(str)
+        if present.any() and values.map(lambda v: bool(_ASCII_INT.fullmatch(v))).all():
+            ints = values.map(int)
+            if ints.map(lambda v: abs(v) < 2**63).all():
+                col = pd.Series(np.nan, index=text.index, dtype="float64")
+                if present.all():
+                    col = ints.astype("int64")
+                else:
+                    col[present] = ints.astype("float64")
+                out[c] = col.to_numpy()
+                continue
+        elif present.any() and values.map(lambda v: bool(_ASCII_NUMBER.fullmatch(v))).all():
+            nums = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64",
+                                                                 na_value=np.nan)
+            if np.isfinite(nums[present]).all():
+                out[c] = nums
+                continue
+        out[c] = text.astype(object).to_numpy()
+    return pd.DataFrame(out, columns=table.columns, index=table.frame.index)
 
 
 # ------------------------------------------------------------------ columns
@@ -118,10 +217,16 @@ def _is_missing(v: Any, tokens: frozenset[str] = frozenset({""})) -> bool:
 
 
 def years(table: Table, column: str, *, allow_missing: bool = False) -> np.ndarray:
-    """Whole years as float64 (NaN only when ``allow_missing``), or a one-line error."""
+    """Whole years as float64 (NaN only when ``allow_missing``), or a one-line error.
+
+    A year is written in ASCII digits (``1990``; ``1990.0`` as some programs export it)
+    and lies within +-:data:`YEAR_LIMIT`.
+    """
     text = table.text(column)
     miss = np.array([_is_missing(v, MISSING_TOKENS) for v in text], dtype=bool)
-    values = pd.to_numeric(text.where(~miss), errors="coerce").to_numpy(
+    ascii_ = np.array([m or bool(_ASCII_NUMBER.fullmatch(str(v))) for v, m in zip(text, miss)],
+                      dtype=bool)
+    values = pd.to_numeric(text.where(~miss & ascii_), errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan)
     bad = ~miss & ~(np.isfinite(values) & (np.mod(np.nan_to_num(values), 1) == 0))
     if bad.any():
@@ -129,6 +234,14 @@ def years(table: Table, column: str, *, allow_missing: bool = False) -> np.ndarr
         raise table.error(f"{show(text[lines[0]])} is not a whole year"
                           + (f" ({int(bad.sum())} such values)" if bad.sum() > 1 else "")
                           + ". Give years as integers such as 1990.", lines=lines, column=column)
+    huge = ~miss & (np.abs(np.nan_to_num(values)) > YEAR_LIMIT)
+    if huge.any():
+        lines = text.index[huge]
+        raise table.error(f"{show(text[lines[0]])} is not a year: years have at most four digits "
+                          f"(-{YEAR_LIMIT} to {YEAR_LIMIT})"
+                          + (f"; {int(huge.sum())} such values" if huge.sum() > 1 else "")
+                          + ". Give years such as 1990, not dates, timestamps or codes.",
+                          lines=lines, column=column)
     if miss.any() and not allow_missing:
         hint = (" Units that never adopted belong in the membership file only: delete "
                 "their rows here." if table.role == "events" else "")
@@ -148,12 +261,23 @@ def unit_text(table: Table, column: str) -> pd.Series:
 
 
 def int_like(v: Any) -> bool:
+    """A whole number in ASCII digits that fits a 64-bit integer ('²' and 10**20 do not)."""
     s = str(v).strip()
-    return s.lstrip("+-").isdigit()
+    return bool(_ASCII_INT.fullmatch(s)) and abs(int(s)) < 2**63
+
+
+def whole_number(text: str) -> int | None:
+    """``int(text)`` for ASCII digits (with a sign), else None (also for '²' or '1e3')."""
+    s = str(text).strip()
+    return int(s) if _ASCII_INT.fullmatch(s) else None
 
 
 def unit_values(text: pd.Series, as_int: bool) -> pd.Series:
-    """Identifiers as int64 when every code is a whole number (COW codes), else text."""
+    """Identifiers as int64 when every code is a whole number (COW codes), else text.
+
+    Codes too long for a 64-bit integer (or written with non-ASCII digits) keep the
+    whole column as text, matched as written.
+    """
     if as_int and all(int_like(v) for v in text):
         return text.astype("int64")
     return text.astype(object)

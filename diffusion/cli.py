@@ -18,21 +18,84 @@ the edges and writes them as an edge list that ``fit --edges`` reads.
 ``demo`` simulates a world of states (late entry, exits, regions, a regional
 diffusion effect), builds the risk set with regional and world exposure, fits a
 discrete-time cloglog hazard with a cubic in duration and unit-clustered standard
-errors, and prints the result beside the truth. Errors raised on purpose print one
-line and exit with code 2.
+errors, and prints the result beside the truth.
+
+Errors raised on purpose -- and argparse's own (an unknown option, a value that is
+not a year) -- print one line on standard error and exit with code 2; they name the
+command-line flags (``--end``), never the Python keywords behind them. Files are read
+as UTF-8, UTF-16 (with its byte-order mark) or else Windows-1252/Latin-1, as Excel
+writes them. Numbers on the command line are whole numbers in ASCII digits within
+stated bounds (years within +-9999), refused before any work starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from diffusion.errors import DiffusionError
+from diffusion._csv import YEAR_LIMIT, whole_number
+from diffusion.errors import DataError, DiffusionError, SpecificationError
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
+
+#: most yearly networks one ``netinf --years`` run infers
+MAX_NETWORKS = 500
+#: the treaty design's window ends with the COW and covariate data
+TREATY_END = 2016
+
+
+# ============================================================ option values
+def _whole(lo: int, hi: int, what: str = "a whole number",
+           example: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ASCII digits within [lo, hi].
+
+    ``int()`` alone reads '١٩٩٠' (Arabic-Indic digits) as 1990 and builds a risk set
+    from 99999999; both are refused here, before any file is read.
+    """
+    def convert(text: str) -> int:
+        n = whole_number(text)
+        if n is None:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {what} (write it in the digits 0-9, e.g. "
+                f"{example if example is not None else max(lo, 1)})")
+        if not lo <= n <= hi:
+            size = f"{len(str(abs(n)))}-digit number {n}" if abs(n) > 10**6 else str(n)
+            raise argparse.ArgumentTypeError(f"{size} is outside {lo}..{hi}")
+        return n
+    convert.__name__ = what  # argparse names the type in its messages
+    return convert
+
+
+_year = _whole(-YEAR_LIMIT, YEAR_LIMIT, "a year", 1990)
+
+
+def _finite(lo: float, hi: float, *, open_lo: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number in [lo, hi] ((lo, hi] with ``open_lo``)."""
+    def convert(text: str) -> float:
+        s = text.strip()
+        if not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", s):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number such as 0.05")
+        x = float(s)
+        if not math.isfinite(x) or x < lo or x > hi or (open_lo and x == lo):
+            raise argparse.ArgumentTypeError(
+                f"{text} is outside {'(' if open_lo else '['}{lo:g}, {hi:g}]")
+        return x
+    convert.__name__ = "number"
+    return convert
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``error: COMMAND: message (COMMAND --help ...)``."""
+
+    def error(self, message: str):  # type: ignore[override]
+        message = " ".join(str(message).split())
+        self.exit(2, f"error: {self.prog}: {message} (run \"{self.prog} --help\" for the "
+                     f"options)\n")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -72,63 +135,222 @@ def _write(path: str, write) -> None:
         raise DiffusionError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _read_csv(path: str):
-    import pandas as pd
+def _read_csv(path: str, *, role: str, what: str):
+    """A user's CSV file with number columns typed, line numbers as index, or one line.
 
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    except FileNotFoundError as exc:
-        raise DiffusionError(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DiffusionError(f"{path}: cannot read as CSV ({first})") from exc
+    ``what`` says what a row is (for the header-only error).
+    """
+    from diffusion._csv import read_table, typed_frame
+
+    table = read_table(path, role=role, sep_option=None)
+    if table.frame.empty:
+        raise DataError(f"{path}: the file has a header line ({', '.join(table.columns)}) but "
+                        f"no rows; add {what}, one per line.")
+    return table, typed_frame(table)
 
 
 def _replicate(args: argparse.Namespace) -> int:
     from diffusion import replications
 
+    from diffusion._cli_fit import events_per_parameter_warning
+
     rep = replications.run(args.name)
-    return _emit(rep, args)
+    warn = events_per_parameter_warning(rep.main, fixed_design=True)
+    if warn:
+        print(warn + "\n")
+    return _emit(rep, args, [warn.removeprefix("warning: ")] if warn else [])
+
+
+_CODE_COLUMNS = ("iso3", "cown")
+_NAME_COLUMNS = ("country", "name", "state", "country_name")
+
+
+def _treaty_events(table, frame, column: str | None):
+    """The user's ratifications as ``iso3``/``cown`` and ``year``, and notes to print.
+
+    Codes pass as given; a column of names (or of codes of another kind) goes through
+    :func:`diffusion.countries.harmonize` to COW numbers.
+    """
+    import pandas as pd
+
+    path = table.path
+    cols = list(frame.columns)
+    explicit = column is not None
+    if column is None:
+        column = next((c for c in (*_CODE_COLUMNS, *_NAME_COLUMNS) if c in cols), None)
+        if column is None:
+            raise DataError(
+                f"{path}: no country column (its columns are {', '.join(cols)}). Name it iso3 "
+                f"(ISO alpha-3 codes), cown (COW numbers) or country (names, matched by "
+                f"diffusion.countries.harmonize), or pass --country COLUMN.")
+    elif column not in cols:
+        raise DataError(f"{path}: no column {column!r} (--country); its columns are "
+                        f"{', '.join(cols)}.")
+    if "year" not in cols:
+        raise DataError(f"{path}: no column 'year' (its columns are {', '.join(cols)}); give "
+                        f"each ratification's year in a column named year.")
+    if column in _CODE_COLUMNS and not explicit:
+        return frame[[column, "year"]].reset_index(drop=True), []
+    from diffusion.countries import harmonize
+
+    values = frame[column]
+    numeric = pd.api.types.is_numeric_dtype(values)
+    try:
+        h = harmonize(frame[[column, "year"]], column, to="cown", new_column="_cown",
+                      source="cown" if numeric else None, errors="report")
+    except DiffusionError as exc:
+        from diffusion._cli_fit import cli_message
+
+        raise type(exc)(f"{path}, column {column!r}: {cli_message(str(exc))}") from exc
+    if h.unmatched:
+        lines = [int(i) for i in h.unmatched_rows]
+        shown = ", ".join(repr(v) for v in h.unmatched[:6]) + (
+            f" and {len(h.unmatched) - 6} more" if len(h.unmatched) > 6 else "")
+        raise DataError(
+            f"{path}, line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:6]))}"
+            f"{' ...' if len(lines) > 6 else ''}, column {column!r}: {len(h.unmatched)} "
+            f"value(s) match no country: {shown}. Correct the spelling, or give the ISO3 "
+            f"code (column iso3); names are matched by diffusion.countries.harmonize.")
+    out = h.table
+    notes = [f"{path}: {len(out)} {column} values matched to COW codes by "
+             f"diffusion.countries.harmonize."]
+    missing = out["_cown"].isna().to_numpy()
+    if missing.any():
+        gone = sorted({str(v) for v in out.loc[missing, column]})
+        notes.append(f"{int(missing.sum())} row(s) name a country with no COW state code, "
+                     f"outside the population like other non-members: {', '.join(gone[:8])}"
+                     f"{' ...' if len(gone) > 8 else ''}.")
+    out = out.loc[~missing]
+    events = pd.DataFrame({"cown": out["_cown"].astype("int64").to_numpy(),
+                           "year": out["year"].to_numpy()})
+    return events, notes
 
 
 def _treaty(args: argparse.Namespace) -> int:
-    from diffusion.replications.treaties import run_treaty
+    from diffusion._cli_fit import cli_message, events_per_parameter_warning
+    from diffusion.errors import SeparationError
+    from diffusion.replications.treaties import END, run_treaty
 
-    table = _read_csv(args.file)
+    end = args.end if args.end is not None else END
+    if args.start > END:
+        raise SpecificationError(f"the treaty data end in {END}; --start {args.start} leaves "
+                                 f"no year at risk. Give the year the treaty opened, up to "
+                                 f"{END}.")
+    if end < args.start:
+        raise SpecificationError(f"--end {end} is before --start {args.start}; swap them.")
+    notes = []
+    if end > END:
+        notes.append(f"treaty data end in {END}; --end {end} adds no years (the window is "
+                     f"{args.start}-{END}).")
+        end = END
+    table, frame = _read_csv(args.file, role="treaty", what="one ratifying country and its year")
+    events, more = _treaty_events(table, frame, args.country)
+    notes += more
+    if table.encoding != "utf-8":
+        notes.insert(0, f"{args.file} is not UTF-8; read as {table.encoding}.")
     try:
-        rep = run_treaty(args.name, events=table, start=args.start, name=args.name.lower())
+        rep = run_treaty(args.name, events=events, start=args.start, end=end,
+                         name=args.name.lower(), firth=args.firth)
+    except SeparationError as exc:
+        hint = "" if args.firth else " Rerun with --firth for bias-reduced estimates."
+        raise SeparationError(f"{args.file}: {cli_message(str(exc))}{hint}") from exc
     except DiffusionError as exc:
-        raise DiffusionError(f"{args.file}: {exc}") from exc
-    return _emit(rep, args)
+        msg = cli_message(str(exc))
+        if "unknown iso3 code" in msg or "unknown cown code" in msg:
+            msg += (" A column of country names is matched by diffusion.countries.harmonize: "
+                    "name it country, or pass --country COLUMN.")
+        raise type(exc)(f"{args.file}: {msg}") from exc
+    main_res = rep.main
+    lines = [f"note: {n}" for n in notes]
+    warn = events_per_parameter_warning(main_res, fixed_design=True)
+    if warn:
+        lines.append(warn)
+    never = main_res.n_units - main_res.n_events
+    lines.append(f"note: {main_res.n_events} of the {main_res.n_units} COW members in the "
+                 f"estimation sample ratified in {args.start}-{end}; the other {never} did not "
+                 f"(non-ratifiers are simply left out of the treaty file: every COW member "
+                 f"not in it counts as one).")
+    print("\n".join(lines) + "\n")
+    return _emit(rep, args, [warn.removeprefix("warning: ")] if warn else [])
+
+
+def _parse_years(text: str) -> tuple[int, int]:
+    """``--years FIRST-LAST`` as two years (ASCII digits, at most four each)."""
+    m = re.fullmatch(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*", text)
+    if m is None:
+        raise SpecificationError(f"--years must look like 1960-2009 (digits 0-9), got {text!r}.")
+    first, last = int(m.group(1)), int(m.group(2))
+    for y in (first, last):
+        if y > YEAR_LIMIT:
+            raise SpecificationError(
+                f"--years {text}: {y} is not a year ({len(str(y))} digits; years have at most "
+                f"four).")
+    if first > last:
+        raise SpecificationError(f"--years {text}: {first} is after {last}; write FIRST-LAST.")
+    if last - first + 1 > MAX_NETWORKS:
+        raise SpecificationError(
+            f"--years {text} asks for {last - first + 1} yearly networks, more than the "
+            f"{MAX_NETWORKS} one run infers; split the range.")
+    return first, last
 
 
 def _netinf(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from diffusion._cli_fit import cli_message
     from diffusion.exposure import infer_network, infer_networks
 
-    table = _read_csv(args.file)
     if (args.edges is None) == (args.p_value is None):
-        raise DiffusionError("give exactly one of --edges N and --p-value P.")
+        raise SpecificationError("give exactly one of --edges N and --p-value P.")
+    if args.years and args.plot:
+        raise SpecificationError("--plot draws a single network: leave out --years.")
+    span = None
+    if args.years:
+        span = _parse_years(args.years)
+        if args.window is None:
+            raise SpecificationError("--years needs --window (years of adoptions per network).")
+    elif args.window is not None:
+        raise SpecificationError("--window is used with --years (one network per year); add "
+                                 "--years FIRST-LAST or drop --window.")
+    table, frame = _read_csv(args.file, role="adoptions",
+                             what="one adoption per line (unit, cascade, time)")
+    for flag, col in (("--unit", args.unit), ("--cascade", args.cascade), ("--time", args.time)):
+        if col not in frame.columns:
+            raise DataError(f"{args.file}: no column {col!r} ({flag}); its columns are "
+                            f"{', '.join(map(str, frame.columns))}. Pass {flag} COLUMN.")
+    frame = frame.reset_index(drop=True)
     params = None if args.params is None else tuple(args.params)
     options = {"unit": args.unit, "cascade": args.cascade, "time": args.time,
                "n_edges": args.edges, "p_value_cutoff": args.p_value, "model": args.model,
                "params": params if params is None or len(params) > 1 else params[0]}
+    pre = []
+    if table.encoding != "utf-8":
+        pre.append(f"{args.file} is not UTF-8; read as {table.encoding}.")
     try:
-        if args.years and args.plot:
-            raise DiffusionError("--plot draws a single network: leave out --years.")
-        if args.years:
-            first, _, last = args.years.partition("-")
-            if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
-                raise DiffusionError(f"--years must look like 1960-2009, got {args.years!r}.")
-            if args.window is None:
-                raise DiffusionError("--years needs --window (years of adoptions per network).")
-            ties = infer_networks(table, range(int(first), int(last) + 1), window=args.window,
-                                  **options)
+        if span is not None:
+            first, last = span
+            times = frame[args.time]
+            if np.issubdtype(times.dtype, np.number) and times.notna().any():
+                t_max = float(times.max())
+                if first > t_max:
+                    raise SpecificationError(
+                        f"--years {args.years}: the adoptions end in {t_max:g}, before "
+                        f"{first}; every yearly network would be the same. Give years up to "
+                        f"{t_max:g}.")
+                if last > t_max:
+                    pre.append(f"the adoptions end in {t_max:g}; the networks of "
+                               f"{int(t_max) + 1}-{last} see no newer adoption.")
+            ties = infer_networks(frame, range(first, last + 1), window=args.window, **options)
             notes = ties.attrs.get("notes", ())
+            for n in pre:
+                print(f"note: {n}")
             print(f"{len(ties)} edges in {ties['year'].nunique()} yearly networks "
                   f"({args.years}, window {args.window} years).")
         else:
-            net = infer_network(table, **options)
+            net = infer_network(frame, **options)
             ties, notes = net.edges, net.notes
+            for n in pre:
+                print(f"note: {n}")
             print(f"{net!r}\n")
             print(net.edges.head(args.show).to_string(index=False))
             if args.plot:
@@ -138,7 +360,9 @@ def _netinf(args: argparse.Namespace) -> int:
                 _write(args.plot, lambda path: fig.savefig(path, dpi=120,
                                                            bbox_inches="tight"))
     except DiffusionError as exc:
-        raise DiffusionError(f"{args.file}: {exc}") from exc
+        msg = cli_message(str(exc)).replace("n_edges=", "--edges ").replace(
+            "p_value_cutoff", "--p-value").replace("window must", "--window must")
+        raise type(exc)(f"{args.file}: {msg}") from exc
     for note in notes:
         print(f"note: {note}")
     if args.out:
@@ -148,12 +372,15 @@ def _netinf(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emit(rep, args: argparse.Namespace) -> int:
+def _emit(rep, args: argparse.Namespace, warnings: Sequence[str] = ()) -> int:
     print(rep.report())
     if args.json:
         def dump(path: str) -> None:
+            out = rep.to_json()
+            if warnings:
+                out["warnings"] = list(warnings)
             with open(path, "w", encoding="utf-8") as fh:
-                json.dump(rep.to_json(), fh, indent=2)
+                json.dump(out, fh, indent=2)
         _write(args.json, dump)
     if args.plot:
         fig = rep.figure
@@ -177,8 +404,14 @@ def _fit(args: argparse.Namespace) -> int:
                            outside=args.outside, show_progress=None)
     formula = args.formula or cf.default_formula(inputs)
     res = cf.fit_model(rs, formula=formula, model=args.model, time=args.time,
-                       cov_type=args.cov_type, cluster=args.cluster, ties=args.ties)
+                       cov_type=args.cov_type, cluster=args.cluster, ties=args.ties,
+                       firth=args.firth)
     files = ", ".join(f"{k} {v}" for k, v in inputs.paths.items())
+    for note in (*inputs.notes, *cf.window_notes(inputs, start=args.start, end=args.end)):
+        print(f"note: {note}")
+    warn = cf.events_per_parameter_warning(res)
+    if warn:
+        print(warn)
     print(f"Files: {files}")
     print(f"Units: column {inputs.unit!r}; time: column {inputs.time!r}; "
           f"covariates lagged {args.lag} year(s)")
@@ -189,6 +422,8 @@ def _fit(args: argparse.Namespace) -> int:
     print(res.summary())
     if args.json:
         out = cf.results_json(res, inputs, rs, formula)
+        if warn:
+            out["warnings"] = [warn.removeprefix("warning: ")]
 
         def dump(path: str) -> None:
             with open(path, "w", encoding="utf-8") as fh:
@@ -238,7 +473,8 @@ examples:
   python -m diffusion fit --events E.csv --membership S.csv --edges trade.csv \\
       --exposure network:weight=trade,normalize=false,name=trade_exposure --model cox
 
-files (CSV, comma-separated, header on line 1; errors name the file, line and column):
+files (CSV, comma-separated, header on line 1, UTF-8 or Latin-1/Windows-1252;
+errors name the file, line and column; years are whole numbers within +-9999):
   --events      one row per adoption: the unit and the year (e.g. cown,year)
   --membership  one row per membership spell: unit, start, end (inclusive years;
                 end empty when still a member); units that never adopt come from here
@@ -258,13 +494,22 @@ exposures (--exposure, repeatable; default column name in brackets):
   every exposure takes lag=N and name=NAME; regional ones take group=COL when the
   groups file has several group columns.
 
-The default formula is "event ~" every exposure and covariate. Exit status: 0 on
-success, 2 on bad files or options (one line on stderr).
+The default formula is "event ~" every exposure and covariate.
+
+small data: with fewer than 10 events per estimated parameter (intercept, time
+terms and covariates all count) a warning is printed before the estimates: the
+rule of thumb of Peduzzi et al. (1996) for logistic and Cox regression, below
+which estimates and p-values are biased and unstable. --firth fits the
+discrete-time model by bias-reduced maximum likelihood (diffusion.FirthHazard);
+a separation error suggests it.
+
+Exit status: 0 on success, 2 on bad files or options (one line on stderr).
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from diffusion._cli_fit import MIN_EPP
+    parser = _Parser(
         prog="python -m diffusion",
         description="Event-history analysis of policy and norm diffusion.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -323,12 +568,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="standard errors (default cluster)")
     fsp.add_argument("--cluster", metavar="COL",
                      help="cluster column for --cov-type cluster (default: the unit)")
-    fsp.add_argument("--lag", type=int, default=1, metavar="N",
+    fsp.add_argument("--lag", type=_whole(1, 2 * YEAR_LIMIT), default=1, metavar="N",
                      help="years by which covariates and exposures are lagged (default 1)")
-    fsp.add_argument("--start", type=int, metavar="YEAR",
+    fsp.add_argument("--start", type=_year, metavar="YEAR",
                      help="first year at risk (default: first membership year)")
-    fsp.add_argument("--end", type=int, metavar="YEAR",
+    fsp.add_argument("--end", type=_year, metavar="YEAR",
                      help="last year at risk (default: last membership year)")
+    fsp.add_argument("--firth", action="store_true",
+                     help="fit the discrete-time model by bias-reduced maximum likelihood "
+                          "(Firth; diffusion.FirthHazard): finite estimates under separation "
+                          "and less small-sample bias")
     fsp.add_argument("--outside", default="error", choices=("error", "censor"),
                      help="an event in a year the unit was not a member: refuse it (default) "
                           "or censor the unit when it left")
@@ -351,14 +600,40 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_replicate)
     tr = sub.add_parser(
         "treaty", help="fit the CEDAW ratification design to your own treaty data",
-        description="Read a CSV of ratification years (columns iso3 or cown, and year), build "
-                    "the COW risk set from --start to 2016 with regional and world "
-                    "ratification shares, IGO memberships, Polity2 and GDP, fit a cloglog "
-                    "hazard with clustered SEs, and print the results.")
-    tr.add_argument("file", help="CSV with columns iso3 (or cown) and year")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Read a CSV of ratification years, build the COW risk set from --start to --end "
+            f"(at most {TREATY_END}, where the COW and covariate data end) with regional and "
+            "world ratification shares, IGO memberships, Polity2 and GDP, fit a cloglog "
+            "hazard with clustered SEs, and print the results.", 80),
+        epilog=textwrap.dedent(f"""\
+            the file (CSV, header on line 1; UTF-8, or Latin-1 as Excel writes it):
+              one row per RATIFYING country: a country column and year. Countries that
+              never ratified are simply left out of the file: every other COW member is
+              a non-ratifier, at risk until --end.
+              country column: iso3 (ISO alpha-3 codes), cown (COW numbers), or country
+              (names such as "Ivory Coast" or "Korea, Rep.", matched by
+              diffusion.countries.harmonize); --country COLUMN names another.
+
+            small data: fewer than {MIN_EPP} events per estimated parameter (the main model
+              estimates 9: intercept, 3 duration terms, 5 covariates) prints a warning
+              before the verdicts (Peduzzi et al. 1996's rule of thumb); --firth gives
+              bias-reduced estimates.
+
+            example:
+              python -m diffusion treaty my_treaty.csv --start 1990 --json out.json"""))
+    tr.add_argument("file", help="CSV with a country column (iso3, cown or country) and year")
     tr.add_argument("--name", default="treaty", help="name of the treaty (for the report)")
-    tr.add_argument("--start", type=int, required=True,
+    tr.add_argument("--start", type=_year, required=True,
                     help="year the treaty opened for signature (first year at risk)")
+    tr.add_argument("--end", type=_year, metavar="YEAR",
+                    help=f"last year at risk (default {TREATY_END}, where the data end; a "
+                         f"later year adds no years)")
+    tr.add_argument("--country", metavar="COLUMN",
+                    help="column naming the countries (names or codes), matched by "
+                         "diffusion.countries.harmonize")
+    tr.add_argument("--firth", action="store_true",
+                    help="bias-reduced (Firth) estimates, for few ratifications or separation")
     tr.add_argument("--json", metavar="PATH", help="write the estimates as JSON")
     tr.add_argument("--plot", metavar="PATH", help="write the cumulative-ratification figure")
     tr.set_defaults(func=_treaty)
@@ -383,19 +658,22 @@ def build_parser() -> argparse.ArgumentParser:
     ni.add_argument("--cascade", default="cascade",
                     help="cascade (policy) column (default 'cascade')")
     ni.add_argument("--time", default="time", help="adoption time column (default 'time')")
-    ni.add_argument("--edges", type=int, metavar="N", help="number of edges to infer")
-    ni.add_argument("--p-value", type=float, metavar="P",
+    ni.add_argument("--edges", type=_whole(1, 10**9), metavar="N",
+                    help="number of edges to infer")
+    ni.add_argument("--p-value", type=_finite(0.0, 1.0, open_lo=True), metavar="P",
                     help="instead of --edges: add edges while Vuong's test has p < P")
     ni.add_argument("--model", default="exponential",
                     choices=("exponential", "rayleigh", "log-normal"),
                     help="transmission density (default exponential)")
-    ni.add_argument("--params", type=float, nargs="+", metavar="X",
+    ni.add_argument("--params", type=_finite(0.0, 1e12, open_lo=True), nargs="+", metavar="X",
                     help="its parameters: rate, scale, or mu sigma (default for the "
                          "exponential: NetworkInference's initial rate)")
     ni.add_argument("--years", metavar="FIRST-LAST",
-                    help="one network per year, each from the --window years up to it")
-    ni.add_argument("--window", type=int, metavar="YEARS", help="window length for --years")
-    ni.add_argument("--show", type=int, default=20, metavar="K",
+                    help="one network per year, each from the --window years up to it "
+                         f"(at most {MAX_NETWORKS} years per run)")
+    ni.add_argument("--window", type=_whole(1, 2 * YEAR_LIMIT), metavar="YEARS",
+                    help="window length for --years")
+    ni.add_argument("--show", type=_whole(0, 10**6), default=20, metavar="K",
                     help="edges printed (default 20)")
     ni.add_argument("--out", metavar="OUT.csv", help="write the edges as CSV")
     ni.add_argument("--plot", metavar="OUT.png",
@@ -406,8 +684,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate states adopting a policy (regional diffusion, late entry, "
                     "exits), build the risk set, fit a discrete-time cloglog hazard with "
                     "clustered SEs, and compare the estimates with the truth.")
-    demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    demo.add_argument("--units", type=int, default=200, help="number of states (default 200)")
+    demo.add_argument("--seed", type=_whole(0, 2**32 - 1), default=2024,
+                      help="random seed, 0 to 2**32-1 (default 2024)")
+    demo.add_argument("--units", type=_whole(20, 5000), default=200,
+                      help="number of states, 20 to 5000 (default 200)")
     demo.add_argument("--json", metavar="PATH", help="also write the estimates as JSON")
     demo.set_defaults(func=_demo)
     return parser

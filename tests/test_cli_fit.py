@@ -297,7 +297,7 @@ EVENTS = "cown,year\n2,1994\n20,1996\n"
      ["events.csv, lines 2, 3, column 'cown'", "several events"]),
     # unparsable CSV
     ("cown,year\n2,1994\n20,1996,7,8\n", MEMBERSHIP, [],
-     ["events.csv: cannot read as CSV", "line 3"]),
+     ["events.csv, line 3: 4 fields", "cannot read as CSV", "double quotes"]),
     ("", MEMBERSHIP, [], ["events.csv: the file is empty"]),
     ("cown,cown\n2,1994\n", MEMBERSHIP, [], ["events.csv, line 1", "more than once"]),
     ("cown;year\n2;1994\n", MEMBERSHIP, [], ["events.csv, line 1", "--sep ';'"]),
@@ -372,7 +372,7 @@ def test_bad_optional_files_exit_2(tmp_path, capsys, name, text, argv, expected)
      ["--time cubic applies to discrete-time models"]),
     (["--exposure", "world_share", "--cov-type", "classic", "--cluster", "cown"],
      ["--cluster is only used with --cov-type cluster"]),
-    (["--exposure", "world_share", "--lag", "0"], ["--lag must be"]),
+    (["--exposure", "world_share", "--lag", "0"], ["argument --lag: 0 is outside 1.."]),
     ([], ["nothing to fit"]),
 ])
 def test_bad_options_one_line_exit_2(tmp_path, capsys, argv, expected):
@@ -394,7 +394,9 @@ def test_bad_options_one_line_exit_2(tmp_path, capsys, argv, expected):
 def test_argparse_errors_return_2(capsys, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "usage:" in err and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: python -m diffusion fit: "), err
+    assert "fit --help" in lines[0] and "Traceback" not in err
 
 
 def test_missing_file(tmp_path, capsys):

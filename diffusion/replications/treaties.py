@@ -106,14 +106,21 @@ def _iso3_labels(events: pd.DataFrame, table: pd.DataFrame) -> dict[int, str]:
 
 
 def treaty_risk_set(
-    treaty: str, start: int | None = None, *, events: pd.DataFrame | None = None
+    treaty: str, start: int | None = None, *, events: pd.DataFrame | None = None,
+    end: int | None = None,
 ) -> tuple[RiskSet, pd.DataFrame, list[str]]:
     """Risk set for ratifying ``treaty``: ``(risk_set, regions, notes)``.
 
     ``treaty`` is a code of the bundled table, or any name when ``events`` (a user's
     table validated by :func:`user_treaty_events`) is given; then ``start`` (the
-    year the treaty opened) is required.
+    year the treaty opened) is required. ``end`` (default and at most ``END``, the
+    last year of the COW and covariate data) closes the window earlier.
     """
+    if end is None:
+        end = END
+    elif end > END:
+        raise SpecificationError(f"the treaty data end in {END}; end={end} adds no years. "
+                                 f"Leave end out or give a year up to {END}.")
     if events is None:
         table = datasets.load_treaty_ratifications()
         known = sorted(table["treaty"].unique())
@@ -151,7 +158,7 @@ def treaty_risk_set(
                         "polity2": cov["polity2"].astype(float),
                         "log_gdppc": np.log(cov["gdppc"].astype(float))})
     rs = (RiskSet.from_events(ev, unit="cown", time="year", membership=spells, start=start,
-                              end=END, outside="censor", labels=labels)
+                              end=end, outside="censor", labels=labels)
           .with_covariates(cov, lag=1)
           .with_exposure("regional", regional_density(regions))
           .with_exposure("world", world_share()))
@@ -160,19 +167,28 @@ def treaty_risk_set(
 
 def run_treaty(treaty: str, *, name: str | None = None, claims: tuple[Claim, ...] | None = None,
                citation: str = "", title: str | None = None, events: pd.DataFrame | None = None,
-               start: int | None = None,
+               start: int | None = None, end: int | None = None, firth: bool = False,
                published: PublishedStudy | None = None) -> Replication:
     """Fit the treaty-ratification design to ``treaty``.
 
     ``treaty`` is a code of the bundled table, or the name of a user's treaty whose
     ratification years are given as ``events`` (``iso3`` or ``cown``, ``year``) with
-    ``start``, the year it opened for signature.
+    ``start``, the year it opened for signature; ``end`` closes the window before
+    ``END``. ``firth=True`` fits both models by bias-reduced maximum likelihood
+    (:class:`~diffusion.FirthHazard`), for treaties with few ratifications or
+    separation.
     """
-    rs, regions, notes = treaty_risk_set(treaty, start, events=events)
+    rs, regions, notes = treaty_risk_set(treaty, start, events=events, end=end)
     formula = "event ~ regional + world + igo + polity2 + log_gdppc"
+    if firth:
+        from diffusion.models.firth import FirthHazard
+
+        spec = FirthHazard
+    else:
+        spec = DiscreteTimeHazard
     results = {
-        "main": DiscreteTimeHazard.from_formula(formula, rs, link="cloglog", time="cubic").fit(),
-        "diffusion_only": DiscreteTimeHazard.from_formula(
+        "main": spec.from_formula(formula, rs, link="cloglog", time="cubic").fit(),
+        "diffusion_only": spec.from_formula(
             "event ~ regional + world", rs, link="cloglog", time="cubic").fit(),
     }
     claims = claims or (
@@ -187,7 +203,8 @@ def run_treaty(treaty: str, *, name: str | None = None, claims: tuple[Claim, ...
                               "literature (Wotipka & Ramirez 2008; Simmons 2009)."
                               if events is not None else
                               "UN Treaty Collection ratification years (bundled treaties table)."),
-        design=(f"COW members {rs.start}-{rs.end} at risk of ratifying {treaty}; cloglog with a "
+        design=(f"COW members {rs.start}-{rs.end} at risk of ratifying {treaty}; "
+                f"{'Firth (bias-reduced) ' if firth else ''}cloglog with a "
                 f"cubic in duration, SEs clustered by country; regional ratification density "
                 f"(COW regions), world share, IGO memberships/10, Polity2 and log GDP per capita "
                 f"(lagged one year; rows without them dropped listwise, counted in the notes)."),
