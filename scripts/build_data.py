@@ -713,7 +713,8 @@ DV_CONFIDENCE = {
                       "a 1996 'bill' on the OAS list is not a law."),
     "GRD": ("medium", "Year from UN Women and IRB Canada, not from the act."),
     "JAM": ("medium", "Sources read say 1996; other references call it the Act of 1995."),
-    "KNA": ("medium", "IRB Canada and UN Women say 2000; another source says passed 2001."),
+    "KNA": ("medium", "IRB Canada, UN Women and the Department of Gender Affairs say 2000; "
+                      "another source says passed 2001."),
     "PER": ("medium", "Year from a secondary source (see the review file); no gazette read."),
     "URY": ("medium", "One secondary source; earlier penal-code provisions not checked."),
     "CAN": ("medium", "No federal DV statute found; provincial acts only."),
