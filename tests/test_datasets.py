@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -559,3 +560,129 @@ def test_historical_states_have_every_regional_scheme():
     for name, like in (("Czechoslovakia", "CZE"), ("Yugoslavia", "SRB"), ("Bavaria", "DEU"),
                        ("Tibet", "CHN"), ("Zanzibar", "TZA"), ("Korea", "KOR")):
         assert by_name.loc[name, cols].tolist() == by_iso.loc[like, cols].tolist(), name
+
+
+# --- suffrage: the three definitions and the equal-terms review --------------------------
+
+SUFFRAGE_SOURCES = REPO / "scripts" / "sources"
+SUFFRAGE_YEAR_COLUMN = {"lied": "year_lied", "paxton": "year_paxton",
+                        "equal_terms": "year_equal"}
+
+
+def _suffrage_risk_set_cown() -> set[int]:
+    """COW members at some point in 1890-1990 (Ramirez, Soysal & Shanahan's window)."""
+    cow = ds.load_state_system(system="cow")
+    return set(cow.loc[(cow["start"] <= 1990) & (cow["end"] >= 1890), "cown"].astype(int))
+
+
+@pytest.mark.parametrize("definition", sorted(SUFFRAGE_YEAR_COLUMN))
+def test_suffrage_definition_chooses_the_year(definition):
+    s = ds.load_suffrage(definition=definition)
+    assert s["cown"].is_unique and len(s) == len(ds.load_suffrage())
+    pd.testing.assert_series_equal(s["year"], s[SUFFRAGE_YEAR_COLUMN[definition]],
+                                   check_names=False)
+    assert s.attrs["definition"] == definition
+    # the other columns do not depend on the definition
+    others = s.drop(columns="year")
+    pd.testing.assert_frame_equal(others, ds.load_suffrage().drop(columns="year"))
+
+
+def test_suffrage_default_is_lied_and_options_are_checked():
+    s = ds.load_suffrage()
+    assert s.attrs["definition"] == "lied"
+    assert s.set_index("iso3").loc["USA", "year"] == 1965  # LIED's Voting Rights Act year
+    with pytest.raises(SpecificationError, match="'equal_terms'") as info:
+        ds.load_suffrage(definition="equal")  # type: ignore[arg-type]
+    assert isinstance(info.value, DiffusionError)
+    with pytest.raises(TypeError):
+        ds.load_suffrage("lied")  # type: ignore[misc]
+
+
+def test_suffrage_turkey_national_vote_is_1934_in_every_definition():
+    # 1930 was the municipal vote (Act 1580); the national vote came on 5 December 1934
+    for definition in SUFFRAGE_YEAR_COLUMN:
+        row = ds.load_suffrage(definition=definition).set_index("iso3").loc["TUR"]
+        assert row["year"] == 1934, definition
+    review = pd.read_csv(SUFFRAGE_SOURCES / "suffrage_equal_terms_review.csv")
+    turkey = review.set_index("iso3").loc["TUR"]
+    assert turkey["equal_national_year"] == 1934 and "1934" in turkey["quote"]
+
+
+@pytest.mark.parametrize("iso3, equal, lied, paxton", [
+    ("USA", 1920, 1965, 1920), ("BRA", 1932, 1985, 1934), ("PRT", 1968, 1975, 1976),
+    ("HUN", 1945, 1919, 1953), ("ZAF", 1930, 1994, 1994), ("IRL", 1922, 1918, 1928),
+])
+def test_suffrage_equal_terms_differs_from_lied_and_paxton(iso3, equal, lied, paxton):
+    row = ds.load_suffrage(definition="equal_terms").set_index("iso3").loc[iso3]
+    assert (row["year"], row["year_lied"], row["year_paxton"]) == (equal, lied, paxton)
+
+
+def _codebook_section(heading: str) -> str:
+    text = (DATA / "suffrage.md").read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:] if end < 0 else text[start:end]
+
+
+def test_suffrage_risk_set_is_at_least_medium_except_the_documented_rows():
+    s = ds.load_suffrage(definition="equal_terms")
+    members = s[s["cown"].isin(_suffrage_risk_set_cown())]
+    assert len(members) == len(_suffrage_risk_set_cown())  # every member has a row
+    section = _codebook_section("## Equal-terms coverage")
+    line = next(l for l in section.splitlines() if l.startswith("Low-confidence exceptions"))
+    documented = set(re.findall(r"`([^`]+)`", line))
+    low = members[members["confidence_equal"] == "low"]
+    labels = {iso if isinstance(iso, str) else f"COW {c}"
+              for iso, c in zip(low["iso3"], low["cown"])}
+    assert labels == documented
+    # every other member is high or medium, except rows without a year (no confidence)
+    rest = members.drop(index=low.index)
+    assert (rest["confidence_equal"].isin(["high", "medium"]) | rest["year"].isna()).all()
+    assert (members["year"].isna() == members["confidence_equal"].isna()).all()
+
+
+def test_suffrage_codebook_counts_match_the_table():
+    s = ds.load_suffrage(definition="equal_terms")
+    members = s[s["cown"].isin(_suffrage_risk_set_cown())]
+    section = _codebook_section("## Equal-terms coverage")
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("|") and cells[0] in ("all rows", "COW members 1890-1990"):
+            rows[cells[0]] = [int(c) for c in cells[1:]]
+    for label, frame in (("all rows", s), ("COW members 1890-1990", members)):
+        conf = frame["confidence_equal"]
+        expected = [len(frame)] + [int((conf == c).sum()) for c in ("high", "medium", "low")]
+        assert rows[label] == expected + [int(conf.isna().sum())], label
+
+
+def test_suffrage_review_and_alternatives_are_in_the_table():
+    s = ds.load_suffrage(definition="equal_terms").set_index("cown")
+    review = pd.read_csv(SUFFRAGE_SOURCES / "suffrage_equal_terms_review.csv",
+                         keep_default_na=False, na_values=[""])
+    alts = pd.read_csv(SUFFRAGE_SOURCES / "suffrage_equal_terms_alternatives.csv",
+                       keep_default_na=False, na_values=[""])
+    assert review["cown"].is_unique
+    for frame in (review, alts):
+        assert frame[["source_url", "quote"]].notna().all().all()
+        assert frame["source_url"].str.startswith("http").all()
+        assert (frame["quote"].str.split().str.len() <= 25).all()
+    rows = s.loc[review["cown"]]
+    assert (rows["year"].to_numpy() == review["equal_national_year"].to_numpy()).all()
+    assert (rows["confidence_equal"].to_numpy() == review["confidence"].to_numpy()).all()
+    assert (rows["source_equal"].to_numpy() == review["source_url"].to_numpy()).all()
+    for cown, year in zip(alts["cown"], alts["year"]):
+        assert str(year) in s.loc[cown, "alternatives_equal"].split(";"), cown
+    # the contested cases of Ramirez, Soysal & Shanahan's replication carry alternatives
+    by_iso = s.set_index("iso3")
+    for iso3 in ("PRT", "ZAF", "ROU", "GTM", "SEN", "CMR"):
+        assert isinstance(by_iso.loc[iso3, "alternatives_equal"], str), iso3
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference-data is absent")
+def test_suffrage_rebuild_reproduces_the_table(tmp_path):
+    build = _build_module()
+    regions = build.build_regions(REFERENCE)
+    codes = build.Codes(regions, build.read(REFERENCE, "state-system/cow_states2016.csv"))
+    build.write(build.build_suffrage(REFERENCE, codes), tmp_path, "suffrage")
+    assert (tmp_path / "suffrage.csv").read_bytes() == (DATA / "suffrage.csv").read_bytes()
