@@ -709,8 +709,8 @@ DV_CONFIDENCE = {
     "BLZ": ("high", "The OAS list also gives a 1991 Sexual Offences and Domestic Violence "
                     "Act (the title and year of its Bahamas entry); the 1992 Act is used."),
     "BRA": ("medium", "First DV-specific law; earlier penal-code amendments not checked."),
-    "DMA": ("medium", "Year from a secondary report (US Country Reports via IRB Canada); "
-                      "a 1996 'bill' on the OAS list is not a law."),
+    "DMA": ("medium", "Year from secondary reports (US Country Reports via IRB Canada, a "
+                      "charity's page); a 1996 'bill' on the OAS list is not a law."),
     "GRD": ("medium", "Year from UN Women and IRB Canada, not from the act."),
     "JAM": ("medium", "Sources read say 1996; other references call it the Act of 1995."),
     "KNA": ("medium", "IRB Canada, UN Women and the Department of Gender Affairs say 2000; "
