@@ -190,18 +190,18 @@ def typed_frame(table: Table) -> pd.DataFrame:
     for c in table.columns:
         text = table.text(c)
         present = text.notna().to_numpy()
-        values = text[present].astype(str)
-        if present.any() and values.map(lambda v: bool(_ASCII_INT.fullmatch(v))).all():
-            ints = values.map(int)
-            if ints.map(lambda v: abs(v) < 2**63).all():
-                col = pd.Series(np.nan, index=text.index, dtype="float64")
+        values = [str(v) for v in text[present]]
+        if values and all(_ASCII_INT.fullmatch(v) for v in values):
+            ints = [int(v) for v in values]
+            if all(abs(v) < 2**63 for v in ints):
                 if present.all():
-                    col = ints.astype("int64")
+                    out[c] = np.array(ints, dtype="int64")
                 else:
-                    col[present] = ints.astype("float64")
-                out[c] = col.to_numpy()
+                    col = np.full(len(text), np.nan)
+                    col[present] = np.array(ints, dtype="float64")
+                    out[c] = col
                 continue
-        elif present.any() and values.map(lambda v: bool(_ASCII_NUMBER.fullmatch(v))).all():
+        elif values and all(_ASCII_NUMBER.fullmatch(v) for v in values):
             nums = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64",
                                                                  na_value=np.nan)
             if np.isfinite(nums[present]).all():

@@ -255,7 +255,13 @@ def _treaty(args: argparse.Namespace) -> int:
         hint = "" if args.firth else " Rerun with --firth for bias-reduced estimates."
         raise SeparationError(f"{args.file}: {cli_message(str(exc))}{hint}") from exc
     except DiffusionError as exc:
+        from diffusion._cli_fit import MIN_EPP
+        from diffusion.errors import EstimationError
+
         msg = cli_message(str(exc))
+        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * 9:
+            msg += (f" The file lists {len(events)} ratification(s) for a design of 9 "
+                    f"parameters: too few to estimate it reliably.")
         if "unknown iso3 code" in msg or "unknown cown code" in msg:
             msg += (" A column of country names is matched by diffusion.countries.harmonize: "
                     "name it country, or pass --country COLUMN.")
