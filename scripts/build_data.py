@@ -23,6 +23,7 @@ Only pandas is needed. Conventions that recur below:
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -973,6 +974,316 @@ def build_belem_do_para(regions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# First national science-policy bodies (Finnemore 1993) and first science ministries (Jang
+# 2000): the reference folder's three hand-compiled tables, merged with this project's own
+# checked rows in scripts/sources/science_policy_review.csv (change = added, corrected or
+# upgraded; each with its source and a quote of at most 25 words). Definitions are those
+# of the reference folder's PROVENANCE.md; the codebook data/science_policy.md is written
+# here because its counts (coverage, corrections, agreement with Finnemore) are computed.
+SP_DIR = "science-policy-bodies"
+SP_FILES = ("science_policy_bodies.csv", "additions_africa_asia.csv",
+            "additions_europe_americas.csv")
+SP_FACTS = "science-policy-published-facts/science_policy_published_facts.csv"
+SP_REVIEW = REPO / "scripts" / "sources" / "science_policy_review.csv"
+SP_INPUT_COLUMNS = ["iso3", "country", "first_body_year", "first_body_name", "body_type",
+                    "ministry_year", "ministry_name", "confidence", "source_url", "quote",
+                    "note"]
+SP_BODY_TYPES = ("ministry", "council", "commission", "department", "agency")
+SP_CHANGES = ("added", "corrected", "upgraded")
+SP_MAX_QUOTE_WORDS = 25
+# States that no longer exist carry their withdrawn ISO codes. DEU is coded as the German
+# Federal Republic (COW 260): its 1962 ministry predates unified Germany (COW 255, 1990-).
+SP_HISTORICAL = {"CSK": (315, "Czechoslovakia"), "SUN": (365, "Soviet Union"),
+                 "DDR": (265, "German Democratic Republic"), "YUG": (345, "Yugoslavia"),
+                 "DEU": (260, "German Federal Republic")}
+# Finnemore names two states without an ISO code in the facts file.
+SP_FACT_NAMES = {"Czechoslovakia": "CSK", "the Soviet Union": "SUN"}
+SP_YEARS = (1945, 1990)  # the state system whose coverage is reported
+SP_UPPER_BOUND = re.compile(r"(?<!possible )(?<!POSSIBLE )UPPER BOUND")
+
+
+def _science_policy_input(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The merged input (shared rows, replaced or extended by the review) and the review."""
+    shared = []
+    for name in SP_FILES:
+        part = read(src, f"{SP_DIR}/{name}", dtype=str)
+        if list(part.columns) != SP_INPUT_COLUMNS:
+            raise SystemExit(f"science_policy: {name} has columns {list(part.columns)}, "
+                             f"expected {SP_INPUT_COLUMNS}")
+        shared.append(part.assign(input=f"{SP_DIR}/{name}"))
+    shared = pd.concat(shared, ignore_index=True)
+    check_unique(shared, ["iso3"], "science_policy (reference tables)")
+    review = pd.read_csv(SP_REVIEW, dtype=str, keep_default_na=False, na_values=[""])
+    if list(review.columns) != SP_INPUT_COLUMNS + ["change"]:
+        raise SystemExit(f"science_policy: {SP_REVIEW.name} has columns "
+                         f"{list(review.columns)}, expected {SP_INPUT_COLUMNS + ['change']}")
+    check_unique(review, ["iso3"], "science_policy (review)")
+    bad = review[~review["change"].isin(SP_CHANGES)]
+    if len(bad):
+        raise SystemExit(f"science_policy: review rows {list(bad['iso3'])} have a change "
+                         f"other than {SP_CHANGES}")
+    known = set(shared["iso3"])
+    added = review["change"] == "added"
+    clash = review.loc[added & review["iso3"].isin(known), "iso3"]
+    missing = review.loc[~added & ~review["iso3"].isin(known), "iso3"]
+    if len(clash) or len(missing):
+        raise SystemExit(f"science_policy: review rows 'added' but already in the reference "
+                         f"tables: {list(clash)}; 'corrected'/'upgraded' but absent from "
+                         f"them: {list(missing)}")
+    kept = shared[~shared["iso3"].isin(review["iso3"])]
+    merged = pd.concat([kept, review.drop(columns="change").assign(
+        input=f"scripts/sources/{SP_REVIEW.name}")], ignore_index=True)
+    for col in ("source_url", "quote", "first_body_year", "first_body_name", "body_type",
+                "confidence"):
+        empty = merged.loc[merged[col].isna(), "iso3"]
+        if len(empty):
+            raise SystemExit(f"science_policy: {len(empty)} rows lack {col}: {list(empty)}")
+    long = merged.loc[merged["quote"].str.split().str.len() > SP_MAX_QUOTE_WORDS, "iso3"]
+    if len(long):
+        raise SystemExit(f"science_policy: quotes over {SP_MAX_QUOTE_WORDS} words: {list(long)}")
+    for col, allowed in (("body_type", SP_BODY_TYPES), ("confidence", CONFIDENCE)):
+        odd = merged.loc[~merged[col].isin(allowed), "iso3"]
+        if len(odd):
+            raise SystemExit(f"science_policy: {col} not in {allowed}: {list(odd)}")
+    return merged.sort_values("iso3", kind="mergesort").reset_index(drop=True), review
+
+
+def _finnemore_agreement(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Compare each country fact of Finnemore (1993) with the table, one row per fact."""
+    years = table.set_index("iso3")["year"]
+    rows = []
+    for f in facts[facts["publication"].str.startswith("Finnemore")].itertuples():
+        iso = f.iso3 if not pd.isna(f.iso3) else SP_FACT_NAMES.get(f.country_as_written)
+        if iso is None:
+            continue  # aggregate facts (definitions and counts) name no country
+        ours = years.get(iso, pd.NA)
+        if pd.isna(ours):
+            verdict = "not in table"
+        elif pd.isna(f.year):  # named as an adopter by the time of her data, no year given
+            verdict = "adopter by 1990" if ours <= 1990 else "not an adopter by 1990"
+        else:
+            gap = abs(int(ours) - int(f.year))
+            verdict = "same year" if gap == 0 else "within one year" if gap == 1 else \
+                "differs"
+        rows.append({"fact": f.fact_id, "iso3": iso, "country": f.country_as_written,
+                     "fact_type": f.fact_type, "finnemore_year": f.year, "page": f.page,
+                     "table_year": ours, "agreement": verdict})
+    return pd.DataFrame(rows)
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cells = df.astype(object).where(df.notna(), "")
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
+             "| " + " | ".join("---" for _ in df.columns) + " |"]
+    lines += ["| " + " | ".join(map(str, r)) + " |" for r in cells.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def build_science_policy(src: Path, codes: Codes, state_system: pd.DataFrame,
+                         out: Path) -> pd.DataFrame:
+    """One row per country; also writes the codebook ``science_policy.md`` to ``out``."""
+    merged, review = _science_policy_input(src)
+    rows = []
+    for r in merged.itertuples():
+        if r.iso3 in SP_HISTORICAL:
+            cown, country = SP_HISTORICAL[r.iso3]
+        elif r.iso3 in codes.iso_cow:
+            cown, country = codes.iso_cow[r.iso3], codes.name(r.iso3)
+        else:
+            raise SystemExit(f"science_policy: no COW code for {r.iso3} ({r.country})")
+        rows.append({
+            "iso3": r.iso3, "cown": int(cown), "country": country,
+            "year": int(r.first_body_year), "body": r.first_body_name,
+            "body_type": r.body_type,
+            "ministry_year": pd.NA if pd.isna(r.ministry_year) else int(r.ministry_year),
+            "ministry": r.ministry_name, "confidence": r.confidence, "source": r.source_url,
+            # the compilers' flag: an earlier national body existed, its year not found
+            # ("possible UPPER BOUND" and "may be an upper bound" are doubts, not flags)
+            "upper_bound": (not pd.isna(r.note)) and bool(SP_UPPER_BOUND.search(r.note)),
+        })
+    table = pd.DataFrame(rows)
+    table["ministry_year"] = table["ministry_year"].astype("Int64")
+    check_unique(table, ["iso3"], "science_policy")
+    check_unique(table, ["cown"], "science_policy")
+    facts = read(src, SP_FACTS, dtype={"year": "Int64"})
+    agreement = _finnemore_agreement(table, facts)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "science_policy.md").write_text(
+        _science_policy_codebook(src, table, merged, review, agreement, state_system),
+        encoding="utf-8", newline="\n")
+    return table
+
+
+def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFrame,
+                             review: pd.DataFrame, agreement: pd.DataFrame,
+                             state_system: pd.DataFrame) -> str:
+    lo, hi = SP_YEARS
+    cow = state_system[(state_system["system"] == "cow") & (state_system["start"] <= hi)
+                       & (state_system["end"] >= lo)]
+    members = cow.drop_duplicates("cown").set_index("cown")["country"]
+    covered = table["cown"].isin(members.index)
+    uncovered = members[~members.index.isin(table["cown"])].sort_index()
+    region = table["cown"].map(cow_region)
+    by_conf = pd.crosstab(region, table["confidence"], margins=True, margins_name="all")
+    by_conf = by_conf.reindex(columns=[*CONFIDENCE, "all"], fill_value=0)
+    by_conf = by_conf.rename_axis(None, axis=1).reset_index().rename(
+        columns={"cown": "COW region", "row_0": "COW region", "index": "COW region"})
+    shared = {}
+    for name in SP_FILES:
+        for r in read(src, f"{SP_DIR}/{name}", dtype=str).itertuples():
+            shared[r.iso3] = r.first_body_year
+    changed = review[review["change"] != "added"]
+    corrections = pd.DataFrame({
+        "iso3": changed["iso3"], "change": changed["change"],
+        "reference year": changed["iso3"].map(shared),
+        "year now": changed["first_body_year"], "confidence": changed["confidence"],
+        "source": changed["source_url"]})
+    added = review[review["change"] == "added"].merge(
+        table[["iso3", "country"]], on="iso3", suffixes=("_input", ""))
+    added = pd.DataFrame({"iso3": added["iso3"], "country": added["country"],
+                          "year": added["first_body_year"], "body type": added["body_type"],
+                          "confidence": added["confidence"]})
+    counts = agreement["agreement"].value_counts()
+    dated = agreement[agreement["finnemore_year"].notna()]
+    peak = agreement[agreement["fact_type"] == "first_science_policy_bureaucracy_peak_year"]
+    n_peak_same = int((peak["agreement"] == "same year").sum())
+    modal = table["year"].value_counts()
+    ub = table[table["upper_bound"]]
+    lines = [
+        "# science_policy — first national science-policy bodies and science ministries",
+        "",
+        "File `science_policy.csv`, loader `diffusion.datasets.load_science_policy()`.",
+        "Written, with this codebook, by `build_science_policy` in `scripts/build_data.py`;",
+        "every count below is computed by that function, not typed.",
+        "",
+        "## Unit and coverage",
+        "",
+        f"One row per country: {len(table)} countries (historical states included), first "
+        f"bodies from {table['year'].min()} to {table['year'].max()}; the most frequent year "
+        f"is {modal.index[0]} ({modal.iloc[0]} countries). {int(table['ministry_year'].notna().sum())} "
+        "rows have a ministry year.",
+        "",
+        f"COW state system, {lo}–{hi} (states with a COW v2016 membership spell overlapping "
+        f"those years): {len(members)} states, of which **{int(covered.sum())} have a row**. "
+        f"{len(table) - int(covered.sum())} rows fall outside that list. The "
+        f"{len(uncovered)} states without a row are *not* coded as non-adopters: no source "
+        "was read for them, so they leave the risk set (see Notes for users).",
+        "",
+        "Rows by COW region (conventional code ranges) and confidence:",
+        "",
+        _md_table(by_conf),
+        "",
+        f"States of the {lo}–{hi} COW system without a row ({len(uncovered)}): "
+        + ", ".join(f"{n} ({c})" for c, n in uncovered.items()) + ".",
+        "",
+        "## Definitions",
+        "",
+        "The definitions are those of the reference folder "
+        "(`science-policy-bodies/PROVENANCE.md`), which follow Finnemore (1993):",
+        "",
+        "- **First national science-policy body** (`year`, `body`, `body_type`): the first "
+        "central-government organisation charged with coordinating, planning or advising on "
+        "national science (and technology) policy: a ministry, state secretariat or minister "
+        "for science or research; a national science or S&T council or commission with a "
+        "cross-government mandate; a department or agency for national coordination of "
+        "research; or a national research council whose founding text gives it that "
+        "coordinating or advisory role. Academies, sectoral bodies (atomic energy, "
+        "agriculture), purely research-performing institutes and defence bodies do not count. "
+        "Where several bodies fit, the earliest is used.",
+        "- **First ministry** (`ministry_year`, `ministry`), in the sense of Jang (2000): the "
+        "first cabinet-level ministry or minister responsible for science, research or "
+        "technology (ministers without portfolio, state committees of ministry rank and "
+        "combined portfolios that name science included). A missing value means that no "
+        "year was verified, not that there was no ministry.",
+        "- **Confidence**: `high`, an official or near-official source (the body's own "
+        "history, the founding law, an archive) states the year and the body clearly fits; "
+        "`medium`, one good secondary source or a judgement on which body fits; `low`, a "
+        "doubtful fit, thin text, or an upper bound.",
+        "- **`upper_bound`**: the compilers found that an earlier national body existed but "
+        f"not its founding year, so `year` may be too late ({len(ub)} rows: "
+        + ", ".join(ub["iso3"]) + ").",
+        "",
+        "## Variables",
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
+        "| `iso3` | text | ISO 3166-1 alpha-3; withdrawn codes for states that no longer exist "
+        "(CSK, SUN, DDR, YUG). |",
+        "| `cown` | integer | COW code from `regions.csv`; historical states CSK 315, SUN 365, "
+        "DDR 265, YUG 345; DEU is the German Federal Republic, 260. |",
+        "| `country` | text | Name as in `regions.csv` (historical states by their own name). |",
+        "| `year` | integer | Year of the first national science-policy body. |",
+        "| `body` | text | Its name (English, original in brackets where useful). |",
+        "| `body_type` | text | ministry, council, commission, department or agency. |",
+        "| `ministry_year` | integer, missing | Year of the first science/technology ministry. |",
+        "| `ministry` | text, missing | Its name. |",
+        "| `confidence` | text | high, medium or low. |",
+        "| `source` | text | Address of the page the year was read on. |",
+        "| `upper_bound` | true/false | See Definitions. |",
+        "",
+        "The quote that contains each founding fact (at most 25 words, checked by the build) "
+        "is kept in the build input, not in this table: the reference folder's three tables "
+        "and the project's `scripts/sources/science_policy_review.csv`.",
+        "",
+        "## Sources and licence",
+        "",
+        "Each row cites one public page that was read (agency and ministry histories, "
+        "founding laws and official gazettes, archives, CIA National Intelligence Survey "
+        "sections transcribed on Wikisource, encyclopaedias and Wikipedia pages and their "
+        "copies). Input rows: "
+        + ", ".join(f"{n} from `{i}`" for i, n in merged["input"].value_counts().sort_index().items())
+        + ". The table holds facts (names and years) with citations; the quotes are short "
+        "extracts kept for attribution. No reuse licence is stated by most sources.",
+        "",
+        "This is not Finnemore's or Jang's data (neither was found); it was compiled "
+        "independently to their definitions, and years may differ from theirs.",
+        "",
+        "## Corrections and additions by this project",
+        "",
+        f"`scripts/sources/science_policy_review.csv` holds {len(review)} rows, each with its "
+        "source and quote. Rows that replace a reference row:",
+        "",
+        _md_table(corrections) if len(corrections) else "(none)",
+        "",
+        f"Rows added ({len(added)}):",
+        "",
+        _md_table(added) if len(added) else "(none)",
+        "",
+        "## Agreement with Finnemore's stated facts",
+        "",
+        "Finnemore (1993) gives years for Britain (DSIR, 1915), the United States (NSF, "
+        "1950) and the ten states she names as creating their first science-policy "
+        "bureaucracy in the peak year 1962 (p. 575); p. 572 names further adopters without a "
+        "year. Compared with this table "
+        "(`science-policy-published-facts/science_policy_published_facts.csv`):",
+        "",
+        _md_table(agreement[["fact", "country", "finnemore_year", "page", "table_year",
+                             "agreement"]]),
+        "",
+        f"Summary: of {len(dated)} dated facts, "
+        + ", ".join(f"{int(counts.get(k, 0))} {k}" for k in
+                    ("same year", "within one year", "differs", "not in table")
+                    if k in set(dated["agreement"]) or k == "same year")
+        + f"; {n_peak_same} of the {len(peak)} named 1962 adopters have 1962 here. Undated "
+        f"adopters: {int(counts.get('adopter by 1990', 0))} of "
+        f"{len(agreement) - len(dated)} adopt by 1990 here. The 1962 list is illustrative "
+        "(\"countries as dissimilar as ...\"), not the full set of 1962 adopters.",
+        "",
+        "## Notes for users",
+        "",
+        "- A state without a row is not a non-adopter: for an event history, drop it from "
+        "the risk set (and count it), or treat the whole analysis as restricted to covered "
+        "states. No row codes \"no body by 1990\".",
+        "- Check `upper_bound` and `confidence` before using `year` as an event year; a "
+        "sensitivity analysis without `low` rows is cheap.",
+        "- Years after 1990 are real first-body years (e.g. Mozambique 2000), so those "
+        "states are right-censored in a 1945–1990 analysis.",
+        "- Pre-independence bodies are not used (India's CSIR, 1942).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------
 
 def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
@@ -999,6 +1310,7 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "medical_innovation": doctors,
         "medical_innovation_ties": nominations,
         "belem_do_para": build_belem_do_para(regions),
+        "science_policy": build_science_policy(src, codes, state_system, out),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():

@@ -26,6 +26,8 @@ load_vaw_laws
     domestic-violence laws).
 load_work_injury
     First work-injury law and first social insurance, 186 countries (GWIP).
+load_science_policy
+    First national science-policy body and first science ministry (Finnemore 1993).
 
 US states
 
@@ -52,6 +54,7 @@ from diffusion.datasets.medical_innovation import (
     load_medical_innovation_ties,
 )
 from diffusion.datasets.regions import load_regions
+from diffusion.datasets.science_policy import load_science_policy
 from diffusion.datasets.spid import load_spid, load_spid_policies
 from diffusion.datasets.state_system import load_state_system
 from diffusion.datasets.suffrage import load_suffrage
@@ -71,6 +74,7 @@ __all__ = [
     "load_medical_innovation",
     "load_medical_innovation_ties",
     "load_regions",
+    "load_science_policy",
     "load_spid",
     "load_spid_policies",
     "load_state_system",
