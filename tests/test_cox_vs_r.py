@@ -7,6 +7,10 @@ Fixtures in ``tests/reference/``:
 * ``cox.R`` -- fits every case (Efron, Breslow, exact ties; calendar and duration
   clocks; with and without strata) and runs ``cox.zph``, ``basehaz``, ``survfit``;
 * ``outputs/cox_*.json`` -- its results with 17 significant digits.
+* ``cox_exact_robust.R`` -- robust and clustered variances after ``ties = "exact"`` on
+  ``Surv(start, stop, event)`` data (``inputs/cox_sim_c.csv``, and the lottery), which
+  R computes from Breslow's score residuals at the exact estimate; written to
+  ``outputs/cox_exact_robust_*.json`` and compared with ``score_residuals="breslow"``.
 
 The lottery case (Berry & Berry 1990, state-years 1964-1986) reads
 ``../shared/reference-data/policy-diffusion-benchmarks/dhb2015/lottery.tab`` and is
@@ -17,6 +21,8 @@ Tolerances (those of the issue; both sides converge far below them -- R with
 errors -- so the observed differences are around 1e-10):
 
 * coefficients 1e-6 relative; standard errors (model-based, robust, cluster) 1e-5;
+  robust and cluster variances after exact ties 1e-6 (relative on the standard
+  errors; off-diagonal entries relative to the product of the standard errors);
 * log partial likelihood 1e-8 relative (flat at the maximum);
 * ``cox.zph`` chi-squares, scaled Schoenfeld residuals, cumulative hazards and
   survival 1e-6 relative (functions of the estimates).
@@ -32,8 +38,11 @@ import pytest
 from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, run_r_script
 
 from diffusion import CoxHazard, RiskSet
+from diffusion.models._engines import cox as engine
+from diffusion.models._engines import cox_exact
 
 R_SCRIPT = REF / "cox.R"
+R_SCRIPT_EXACT_ROBUST = REF / "cox_exact_robust.R"
 
 
 RTOL_PARAMS = 1e-6
@@ -53,6 +62,10 @@ def _load(panel: str) -> dict:
 
 
 REFERENCE = {panel: _load(panel) for panel in PANELS}
+EXACT_ROBUST_PANELS = {"cox_exact_robust_sim_c": "cox_sim_c",
+                       "cox_exact_robust_lottery": "cox_lottery"}
+EXACT_ROBUST = {name: _load(name) for name in EXACT_ROBUST_PANELS}
+RTOL_EXACT_ROBUST = 1e-6
 _RISK_SETS: dict[str, RiskSet] = {}
 
 
@@ -106,6 +119,8 @@ def _series(d: dict) -> pd.Series:
 def test_fixtures_exist():
     for panel in SIMULATED:
         assert REFERENCE[panel]["cases"], f"outputs/{panel}.json is missing; run cox.R"
+    assert EXACT_ROBUST["cox_exact_robust_sim_c"]["cases"], (
+        "outputs/cox_exact_robust_sim_c.json is missing; run cox_exact_robust.R")
 
 
 # ------------------------------------------------------------------ estimates
@@ -132,6 +147,74 @@ def test_estimates_equal_r(panel, key):
         rob = m.fit(cov_type="robust")
         np.testing.assert_allclose(rob.std_errors, _series(ses["robust"])[list(res.terms)],
                                    rtol=RTOL_SE)
+
+
+# ------------------------------------------- robust variance after exact ties
+def exact_robust_cases():
+    return [pytest.param(name, key, id=f"{name}/{key}")
+            for name in EXACT_ROBUST_PANELS for key in EXACT_ROBUST[name]["cases"]]
+
+
+def _exact_model(name: str, case: dict) -> CoxHazard:
+    return CoxHazard(risk_set(EXACT_ROBUST_PANELS[name]), covariates=case["covariates"],
+                     ties="exact", strata=case["strata"] or None, clock=case["clock"])
+
+
+def _assert_cov_equal(cov: pd.DataFrame, ref: dict, terms: list[str], what: str):
+    """Standard errors to RTOL_EXACT_ROBUST relative, and the whole matrix scaled by
+    the product of R's standard errors (correlations) to RTOL_EXACT_ROBUST absolute."""
+    R = pd.DataFrame(ref).loc[terms, terms].to_numpy()
+    C = cov.loc[terms, terms].to_numpy()
+    se = np.sqrt(np.diag(R))
+    np.testing.assert_allclose(np.sqrt(np.diag(C)), se, rtol=RTOL_EXACT_ROBUST, err_msg=what)
+    np.testing.assert_allclose(C / np.outer(se, se), R / np.outer(se, se), rtol=0,
+                               atol=RTOL_EXACT_ROBUST, err_msg=what)
+
+
+@pytest.mark.parametrize("name,key", exact_robust_cases())
+def test_exact_ties_robust_variance_equals_r_with_breslow_residuals(name, key):
+    """R: coxph(Surv(start, stop, event) ~ x, ties = "exact", cluster = unit / row id)."""
+    case = EXACT_ROBUST[name]["cases"][key]
+    m = _exact_model(name, case)
+    terms = case["covariates"]
+    classic = m.fit(cov_type="classic")
+    np.testing.assert_allclose(classic.params[terms], pd.Series(case["params"])[terms],
+                               rtol=RTOL_PARAMS)
+    np.testing.assert_allclose(classic.loglik, case["loglik"], rtol=RTOL_LOGLIK)
+    _assert_cov_equal(classic.cov, case["cov"]["classic"], terms, "classic")
+    cl = m.fit(cov_type="cluster", score_residuals="breslow")
+    assert cl.n_clusters == case["n_clusters"] and cl.cluster == case["cluster"]
+    _assert_cov_equal(cl.cov, case["cov"]["cluster"], terms, "cluster")
+    rob = m.fit(cov_type="robust", score_residuals="breslow")
+    _assert_cov_equal(rob.cov, case["cov"]["robust"], terms, "robust")
+    assert cl.extra["score_residuals"] == "breslow"
+    # the residuals R uses do not sum to zero at the exact estimate: their sum is
+    # Breslow's score there (R's colSums of the residuals, against the engine's)
+    s = m.sample()
+    resid = engine.score_residuals(engine.with_ties(s.data, "breslow"),
+                                   classic.params.to_numpy())
+    np.testing.assert_allclose(resid.sum(axis=0),
+                               pd.Series(case["breslow_score_sum"])[terms].to_numpy(),
+                               rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("name,key", exact_robust_cases())
+def test_exact_ties_default_residuals_differ_from_r(name, key):
+    """The default (exact-likelihood residuals) is a documented departure from R: its
+    residuals sum to zero at the estimate, R's do not, and the variances differ."""
+    case = EXACT_ROBUST[name]["cases"][key]
+    m = _exact_model(name, case)
+    terms = case["covariates"]
+    default = m.fit(cov_type="cluster")
+    assert default.extra["score_residuals"] == "likelihood"
+    s = m.sample()
+    resid = cox_exact.exact_score_residuals(s.data, default.params.to_numpy(), s.tied)
+    scale = np.abs(resid).sum(axis=0)
+    assert np.all(np.abs(resid.sum(axis=0)) < 1e-9 * scale)
+    breslow_sum = np.abs(pd.Series(case["breslow_score_sum"])[terms].to_numpy())
+    assert np.all(breslow_sum > 1e-6 * scale)
+    se_r = pd.Series(case["std_errors"]["cluster"])[terms]
+    assert np.max(np.abs(default.std_errors[terms] / se_r - 1)) > 100 * RTOL_EXACT_ROBUST
 
 
 # ---------------------------------------------------------------- diagnostics
@@ -240,3 +323,14 @@ def test_r_script_reproduces_fixtures(tmp_path):
         new = json.loads((tmp_path / f"{panel}.json").read_text())
         problems = _compare_json(new, REFERENCE[panel])
         assert not problems, f"{panel}.json: " + "; ".join(problems[:10])
+
+
+@pytest.mark.r
+def test_exact_robust_r_script_reproduces_fixtures(tmp_path):
+    run_r_script(R_SCRIPT_EXACT_ROBUST, INPUTS, tmp_path, LOTTERY, timeout=300)
+    names = ["cox_exact_robust_sim_c"] + (["cox_exact_robust_lottery"] if LOTTERY.exists()
+                                          else [])
+    for name in names:
+        new = json.loads((tmp_path / f"{name}.json").read_text())
+        problems = _compare_json(new, EXACT_ROBUST[name])
+        assert not problems, f"{name}.json: " + "; ".join(problems[:10])

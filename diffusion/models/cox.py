@@ -35,6 +35,13 @@ Conventions (R vs Stata vs Python)
   ``coxph(Surv(start, stop, event) ~ x + strata(s), ties = ...)``; the robust
   variance equals R's with ``cluster(id)`` -- which applies *no* ``G/(G-1)``
   factor; ``small_sample="stata"`` applies it, as Stata ``stcox, vce(cluster id)``.
+* Robust variance after exact ties: R's ``coxph(Surv(start, stop, event) ~ x,
+  ties = "exact", cluster = id)`` puts the *Breslow* score residuals, evaluated at
+  the exact estimate, in the sandwich (``agexact.fit`` labels its fit
+  ``method = "coxph"``, so ``residuals.coxph`` computes the residuals with Breslow's
+  formula); they do not sum to zero there. diffusion uses by default the score
+  residuals of the exact likelihood itself; ``fit(score_residuals="breslow")``
+  reproduces R (see :meth:`CoxHazard.fit`). Without tied events both are the same.
 * Default covariance: clustered by unit (as :class:`DiscreteTimeHazard`); R's
   default is model-based (``cov_type="classic"``).
 * ``BIC`` uses the number of events (R ``BIC(coxph)``, ``nobs.coxph``).
@@ -79,12 +86,15 @@ from diffusion.models.design import (
 )
 from diffusion.results.hazard import HazardResults
 
-__all__ = ["CoxHazard", "Ties", "Clock", "TIES", "CLOCKS"]
+__all__ = ["CoxHazard", "Ties", "Clock", "ScoreResiduals", "TIES", "CLOCKS",
+           "SCORE_RESIDUALS"]
 
 Ties = Literal["efron", "breslow", "exact"]
 Clock = Literal["calendar", "duration"]
+ScoreResiduals = Literal["likelihood", "breslow"]
 TIES = ("efron", "breslow", "exact")
 CLOCKS = ("calendar", "duration")
+SCORE_RESIDUALS = ("likelihood", "breslow")
 
 
 
@@ -286,6 +296,7 @@ class CoxHazard:
         cov_type: str = "cluster",
         cluster: str | None = None,
         small_sample: str = "r",
+        score_residuals: ScoreResiduals = "likelihood",
         control: FitControl | None = None,
     ) -> HazardResults:
         """Maximise the partial likelihood; return a new, frozen :class:`HazardResults`.
@@ -301,6 +312,16 @@ class CoxHazard:
             Cluster column for ``cov_type="cluster"``; default: the unit.
         small_sample : {"r", "stata", "none"}, default "r"
             ``"r"`` and ``"none"``: no factor (R); ``"stata"``: ``G/(G-1)``.
+        score_residuals : {"likelihood", "breslow"}, default "likelihood"
+            Per-row score contributions in the robust and cluster sandwiches; matters
+            only with ``ties="exact"`` (ignored by ``cov_type="classic"``).
+            ``"likelihood"``: the score residuals of the partial likelihood that was
+            maximised -- Efron's, Breslow's, or for exact ties the exact (conditional
+            logistic) residuals of :mod:`diffusion.models._engines.cox_exact`.
+            ``"breslow"``: Breslow's score residuals at the estimate, which is what R
+            does after ``coxph(..., ties = "exact", cluster = id)`` (see Notes). With
+            ``ties="breslow"`` the two are the same; with ``ties="efron"``
+            ``"breslow"`` is refused (R uses Efron's residuals there, as the default).
         control : FitControl, optional
             ``max_iter`` bounds the Newton iterations. The fit has converged when a
             Newton step is below ``sqrt(gtol)`` standard errors (the derivatives are
@@ -318,12 +339,51 @@ class CoxHazard:
 
         Raises
         ------
+        SpecificationError
+            An unknown option; ``score_residuals="breslow"`` with ``ties="efron"``.
         EstimationError
             No events; strata without events; aliased or collinear covariates;
             diverging coefficients (monotone likelihood); non-convergence.
+
+        Notes
+        -----
+        The robust variance is ``V (sum_g U_g U_g') V`` with ``V`` the inverse observed
+        information and ``U_g`` the score residuals summed over cluster ``g``
+        (:mod:`diffusion.inference.score_covariance`). After exact ties R and
+        diffusion differ in ``U`` by default:
+
+        * R (survival 3.5-3, ``Surv(start, stop, event)`` data, fitted by
+          ``agexact.fit``) uses Breslow's residuals at the exact estimate
+          ``beta_exact``; the exact-likelihood information stays in ``V``. Those
+          residuals sum to Breslow's score at ``beta_exact``, which is not zero.
+          (For ``Surv(time, status)`` data R fits exact ties with ``coxexact.fit`` and
+          refuses score residuals, so gives no robust variance at all.)
+        * diffusion's default, ``score_residuals="likelihood"``, uses the residuals of
+          the exact likelihood, ``sum_g (x_i - xbar_g)(dN_ig - pi_ig)`` with ``pi_ig``
+          the conditional probability that row ``i`` is among the ``d_g`` events of
+          its tied group. ``beta_exact`` solves ``sum_i U_i = 0`` for *these* ``U_i``,
+          so ``V U_i`` is the row's (or, summed, the cluster's) contribution to the
+          estimator -- the quantity a sandwich needs -- and they sum to zero at the
+          estimate, as Efron's residuals do after Efron ties and Breslow's after
+          Breslow ties. Breslow's residuals belong to another estimating equation,
+          whose root moves away from ``beta_exact`` as ties grow.
+
+        Without tied events the two are identical; with few ties they are close, with
+        many they can differ by a few per cent. ``score_residuals="breslow"``
+        reproduces R.
         """
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
+        score_residuals = check_option(score_residuals, SCORE_RESIDUALS,
+                                       name="score_residuals")
+        if score_residuals == "breslow" and self.ties == "efron":
+            raise SpecificationError(
+                "score_residuals='breslow' reproduces R's robust variance after "
+                "ties='exact' (R puts Breslow's residuals in the sandwich there); this "
+                "model has ties='efron', whose robust variance uses Efron's residuals in "
+                "R and in diffusion. Drop score_residuals, or fit ties='exact' or "
+                "ties='breslow'."
+            )
         control = control or FitControl()
         rs = self.risk_set
         cluster_col = cluster_column(rs, cov_type, cluster)
@@ -370,9 +430,14 @@ class CoxHazard:
                 ev = engine.evaluate(s.data, fit.params)
         resid = None
         if cov_type != "classic":
-            resid = (cox_exact.exact_score_residuals(s.data, fit.params, s.tied)
-                     if self.ties == "exact"
-                     else engine.score_residuals(s.data, fit.params, ev))
+            if self.ties == "exact" and score_residuals == "likelihood":
+                resid = cox_exact.exact_score_residuals(s.data, fit.params, s.tied)
+            elif self.ties == "exact":
+                # R's convention: Breslow's residuals at the exact estimate
+                resid = engine.score_residuals(engine.with_ties(s.data, "breslow"),
+                                               fit.params)
+            else:
+                resid = engine.score_residuals(s.data, fit.params, ev)
         clusters = s.design.frame[cluster_col].to_numpy() if cluster_col else None
         cov, n_clusters = score_covariance(V, resid, cov_type=cov_type, clusters=clusters,
                                            small_sample=small_sample)
@@ -402,6 +467,7 @@ class CoxHazard:
             n_bic=n_events,
             extra={
                 "ties": self.ties,
+                "score_residuals": score_residuals,
                 "clock": self.clock,
                 "strata": self.strata,
                 "n_strata": max(len(s.stratum_labels), 1),
@@ -411,7 +477,8 @@ class CoxHazard:
                 # what a refit on other rows needs (diffusion.compare)
                 "model": self,
                 "fit_options": {"cov_type": cov_type, "cluster": cluster,
-                                "small_sample": small_sample, "control": control},
+                                "small_sample": small_sample,
+                                "score_residuals": score_residuals, "control": control},
             },
         )
 

@@ -42,8 +42,10 @@
 #
 # which R computes with the recursive algorithm (coxexact.fit). The script checks that the
 # two routes agree on the lottery panel (small ties), where agexact.fit is feasible, and
-# stores the agexact values for the lottery. R gives no score residuals (hence no robust
-# variance) for the exact method.
+# stores the agexact values for the lottery. Only model-based SEs are stored for exact
+# ties: R refuses score residuals on the coxexact route, and on the agexact route its
+# robust variance uses Breslow's score residuals at the exact estimate -- that
+# convention has its own script and fixtures, tests/reference/cox_exact_robust.R.
 #
 # Convergence: coxph.control(eps = 1e-12, iter.max = 100) -- R stops on the relative
 # change of the log partial likelihood; 1e-12 puts the estimates far below the test

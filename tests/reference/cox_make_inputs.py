@@ -5,6 +5,7 @@ Run from the repository root::
     python tests/reference/cox_make_inputs.py
     Rscript tests/reference/cox.R
     Rscript tests/reference/cox_parametric.R
+    Rscript tests/reference/cox_exact_robust.R
 
 The CSV files are the fixtures: the tests read them back (they never re-simulate), so
 a later change to :func:`diffusion.simulate.world` does not change what is compared
@@ -28,6 +29,11 @@ cox_sim_a
     (up to four events in a year).
 cox_sim_b
     300 units, 1990-2014, high hazard: 3 to 19 events every year (exact ties).
+cox_sim_c
+    160 units, 1930-2019, up to five events in a year among at most about 80 units at
+    risk: ties that R's ``agexact.fit`` (which enumerates subsets) can still fit on
+    ``Surv(start, stop, event)`` data, for the robust variance after exact ties
+    (``cox_exact_robust.R``).
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ PANELS: dict[str, dict] = {
     "cox_sim_a": dict(seed=11, n_units=150, link="cloglog"),
     "cox_sim_b": dict(seed=37, n_units=300, link="probit", start=1990, end=2014,
                       intercept=-1.6, x1=0.25, x2=-0.3, regional=1.0, late_entry=0.1),
+    "cox_sim_c": dict(seed=42, n_units=160, link="cloglog", start=1930, end=2019,
+                      intercept=-3.9, exit_rate=0.05),
 }
 
 

@@ -30,11 +30,18 @@ Weights are rescaled within each group to ``v_j = w_j d_g / S0_g`` so that ``B_g
 stays near ``d_g^{d_g} / d_g!`` instead of overflowing; ``log B_g`` is corrected by
 ``d_g log(S0_g / d_g)`` and its derivatives do not change.
 
-Score residuals. R gives no score residuals for the exact method (so no robust
-variance). Here the residual of row ``i`` is ``sum_g (x_i - xbar_g)(dN_ig - pi_ig)``
+Score residuals. The residual of row ``i`` is ``sum_g (x_i - xbar_g)(dN_ig - pi_ig)``
 with ``pi_ig = P(i in D_g | d_g events in R_g)`` and ``xbar_g = sum_j pi_jg x_j / d_g``:
 the conditional-logistic analogue of the martingale score residuals. They sum to the
-score and reduce to the Breslow (= Efron) residuals wherever ``d_g = 1``.
+score of the exact likelihood (zero at its estimate) and reduce to the Breslow
+(= Efron) residuals wherever ``d_g = 1``; the model's robust variance uses them by
+default. R's convention differs: ``residuals.coxph`` refuses score residuals for a fit
+labelled ``method = "exact"`` (``coxexact.fit``, ``Surv(time, status)`` data), but
+``agexact.fit`` (``Surv(start, stop, event)`` data) labels its fit ``"coxph"``, so the
+robust variance of ``coxph(..., ties = "exact", cluster = id)`` uses Breslow's score
+residuals (C ``agscore2``) at the exact estimate, which do not sum to zero there.
+``CoxHazard.fit(score_residuals="breslow")`` reproduces that with
+:func:`diffusion.models._engines.cox.score_residuals` on Breslow slots.
 """
 
 from __future__ import annotations
