@@ -20,6 +20,8 @@ from diffusion.replications import base
 
 #: the current verdict of every claim: (model, term) -> reproduced
 VERDICTS = {
+    "suffrage": {("main", "regional5"): True, ("main", "world:post1930"): False},
+    "domestic_violence": {("main", "belem"): True, ("mexico_1996", "belem"): True},
     "cedaw": {("main", "regional"): True, ("main", "igo"): False},
     "crpd": {("main", "regional"): False, ("main", "igo"): True},
     "lottery": {("main", "neighbor"): True, ("main", "fiscal"): False, ("main", "religion"): True,
@@ -140,3 +142,68 @@ def test_medical_innovation_window(runs):
     assert np.array_equal(rs.frame.groupby("doctor")["event"].sum().sort_index().to_numpy(),
                           month.set_axis(doctors["doctor"]).le(17).sort_index()
                           .astype(int).to_numpy())
+
+
+# -------------------------------------------------------------- suffrage
+
+
+def _regional_share_by_hand(events, spells, region, unit, year, window):
+    r = year - 1
+    members = set(spells.loc[(spells["start"] <= r) & (spells["end"] >= r), "cown"])
+    peers = [u for u in members if u != unit and region.get(u) == region.get(unit)]
+    recent = [u for u in peers if r - window + 1 <= events.get(u, -10**6) <= r]
+    return len(recent) / len(peers) if peers else 0.0
+
+
+def test_suffrage_uses_the_equal_terms_event_and_the_published_window(runs):
+    from diffusion.replications import suffrage
+
+    assert (suffrage.START, suffrage.END) == (1890, 1990)
+    rs, regions, _ = suffrage.build_risk_set()
+    table = datasets.load_suffrage(definition="equal_terms")
+    assert table.attrs.get("definition", "equal_terms") == "equal_terms"
+    tab = table.dropna(subset=["cown", "year_equal"])
+    events = dict(zip(tab["cown"].astype(int), tab["year_equal"].astype(int)))
+    spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
+    _same_rows(rs.frame, brute_force_rows(events, spells, 1890, 1990))
+    # Turkey (COW 640) adopts in 1934 (the national vote), not 1930 (municipal)
+    tur = rs.frame[rs.frame["cown"] == 640]
+    assert tur.loc[tur["event"] == 1, "year"].tolist() == [1934]
+    # the regional term is the five-year share, read in t-1
+    region = dict(zip(regions["cown"], regions["region"]))
+    frame = rs.frame.sample(150, random_state=2)
+    for unit, year, value in zip(frame["cown"], frame["year"], frame["regional5"]):
+        assert value == pytest.approx(
+            _regional_share_by_hand(events, spells, region, unit, year, 5), abs=1e-12)
+    assert (rs.frame["post1930"] == (rs.frame["year"] >= 1930)).all()
+    main = _run(runs, "suffrage").main
+    assert (main.n_obs, main.n_events) == (len(rs.frame), int(rs.frame["event"].sum()))
+    assert main.model == "discrete-time cloglog" and main.cluster == "cown"
+
+
+def test_suffrage_sensitivity_covers_the_codings_and_contested_cases(runs):
+    table = _run(runs, "suffrage").tables
+    (title, sens), = table.items()
+    assert "Sensitivity" in title
+    assert list(sens.index[:3]) == ["equal terms (default)", "LIED v6.8", "Paxton et al."]
+    for case in ("Portugal", "South Africa", "Romania", "Guatemala", "French"):
+        assert any(case in label for label in sens.index)
+    # the default row is the main model
+    main = _run(runs, "suffrage").main
+    assert sens.loc["equal terms (default)", "N"] == main.n_obs
+    assert sens.loc["LIED v6.8", "events"] != sens.loc["equal terms (default)", "events"]
+
+
+def test_domestic_violence_sample(runs):
+    from diffusion.replications import domestic_violence as dv
+
+    assert (dv.START, dv.END) == (1990, 2016) and len(dv.LATIN_AMERICA) == 20
+    laws = datasets.load_domestic_violence_laws()
+    latin = laws[laws["iso3"].isin(dv.LATIN_AMERICA)]
+    dated = latin.dropna(subset=["year"])
+    rep = _run(runs, "domestic_violence")
+    main = rep.main
+    # every Latin American state with a national law in the window is an event
+    assert main.n_events == int(dated["year"].between(1990, 2016).sum())
+    assert main.n_units == 20
+    assert rep.results["mexico_1996"].n_events == main.n_events + 1
