@@ -160,6 +160,61 @@ def test_tiny_case_by_hand():
         assert res.extra["loglik_null"] == pytest.approx(f(0.0), rel=1e-12)
 
 
+def test_tiny_case_robust_variance_after_exact_ties_by_hand():
+    """The tiny case above with x = 3 for C and 0.2 for D (the estimate of the original
+    is 0, where the two kinds of residuals coincide): score residuals of the exact likelihood and
+    Breslow's (R's convention) at the exact estimate, written out, in the robust and
+    cluster sandwiches.
+
+    Year 2: risk set A (x=1), B (0), C (3), D (0.2), events {A, B}; year 3: C (3), D (0.2),
+    event C. Rows of year 1 are at risk at no event time (residual 0).
+    """
+    panel = pd.DataFrame({
+        "unit": ["A", "A", "B", "C", "C", "C", "D", "D", "D"],
+        "year": [1, 2, 2, 1, 2, 3, 1, 2, 3],
+        "event": [0, 1, 1, 0, 0, 1, 0, 0, 0],
+        "x": [1.0, 1.0, 0.0, 3.0, 3.0, 3.0, 0.2, 0.2, 0.2],
+    })
+    rs = RiskSet.from_panel(panel, unit="unit", time="year", event="event")
+    model = CoxHazard(rs, covariates=["x"], ties="exact")
+    classic = model.fit(cov_type="classic")
+    b, V = classic.params["x"], classic.cov.to_numpy()[0, 0]
+    assert abs(b) > 0.05
+    x2 = {"A": 1.0, "B": 0.0, "C": 3.0, "D": 0.2}  # year 2
+    w = {u: np.exp(v * b) for u, v in x2.items()}
+    pairs = [("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("B", "D"), ("C", "D")]
+    B2 = sum(w[i] * w[j] for i, j in pairs)
+    pi = {u: sum(w[i] * w[j] for i, j in pairs if u in (i, j)) / B2 for u in x2}
+    xbar_exact = sum(pi[u] * x2[u] for u in x2) / 2
+    S0 = sum(w.values())
+    xbar_breslow = sum(w[u] * x2[u] for u in x2) / S0
+    dead = {"A": 1, "B": 1, "C": 0, "D": 0}
+    # year 3 (one event: both conventions are Breslow's)
+    w3 = {"C": np.exp(3 * b), "D": np.exp(0.2 * b)}
+    xbar3 = (3 * w3["C"] + 0.2 * w3["D"]) / (w3["C"] + w3["D"])
+    year3 = {"C": (3 - xbar3) * (1 - w3["C"] / (w3["C"] + w3["D"])),
+             "D": -(0.2 - xbar3) * w3["D"] / (w3["C"] + w3["D"])}
+    exact = {u: (x2[u] - xbar_exact) * (dead[u] - pi[u]) for u in x2}
+    breslow = {u: (x2[u] - xbar_breslow) * (dead[u] - 2 * w[u] / S0) for u in x2}
+    # rows in the risk set's order (unit, year); year-1 rows contribute nothing
+    order = [("A", 1), ("A", 2), ("B", 2), ("C", 1), ("C", 2), ("C", 3), ("D", 1),
+             ("D", 2), ("D", 3)]
+    for residuals, option in [(exact, "likelihood"), (breslow, "breslow")]:
+        U = np.array([0.0 if t == 1 else (year3[u] if t == 3 else residuals[u])
+                      for u, t in order])
+        units = np.array([u for u, _ in order])
+        by_unit = np.array([U[units == u].sum() for u in "ABCD"])
+        rob = model.fit(cov_type="robust", score_residuals=option)
+        cl = model.fit(cov_type="cluster", score_residuals=option)
+        assert rob.cov.iloc[0, 0] == pytest.approx(V * (U @ U) * V, rel=1e-10), option
+        assert cl.cov.iloc[0, 0] == pytest.approx(V * (by_unit @ by_unit) * V,
+                                                  rel=1e-10), option
+        if option == "likelihood":  # the score of the likelihood maximised: zero
+            assert U.sum() == pytest.approx(0.0, abs=1e-9)
+        else:  # Breslow's score at the exact estimate: not zero
+            assert abs(U.sum()) > 1e-3
+
+
 def test_late_entry_is_left_truncation():
     """A unit is at risk only from its first row: (t - 1, t], not from t - 1 (statsmodels)."""
     panel = pd.DataFrame({
@@ -246,6 +301,29 @@ def test_exact_equals_efron_and_breslow_without_ties(rs):
         np.testing.assert_allclose(fits[t].params, fits["efron"].params, rtol=1e-10)
         np.testing.assert_allclose(fits[t].cov, fits["efron"].cov, rtol=1e-8)
         np.testing.assert_allclose(fits[t].loglik, fits["efron"].loglik, rtol=1e-12)
+    # without ties R's Breslow residuals and the exact likelihood's are the same
+    exact = CoxHazard(rs1, covariates=["x1", "x2"], ties="exact")
+    for cov_type in ("cluster", "robust"):
+        np.testing.assert_allclose(exact.fit(cov_type=cov_type, score_residuals="breslow").cov,
+                                   exact.fit(cov_type=cov_type).cov, rtol=1e-10)
+
+
+def test_score_residuals_option(rs):
+    """Breslow ties: both options are Breslow's residuals. Exact ties: the two differ,
+    the classic covariance ignores the option, and refits keep it (fit_options)."""
+    brz = CoxHazard(rs, covariates=["x1", "x2"], ties="breslow")
+    np.testing.assert_array_equal(brz.fit(score_residuals="breslow").cov, brz.fit().cov)
+    exact = CoxHazard(rs, covariates=["x1", "x2"], ties="exact")
+    assert rs.frame.groupby("year")["event"].sum().max() >= 3
+    a, b = exact.fit(), exact.fit(score_residuals="breslow")
+    np.testing.assert_array_equal(a.params, b.params)
+    assert not np.allclose(a.cov, b.cov, rtol=1e-8, atol=0)
+    assert (a.extra["score_residuals"], b.extra["score_residuals"]) == ("likelihood", "breslow")
+    assert b.extra["fit_options"]["score_residuals"] == "breslow"
+    np.testing.assert_array_equal(exact.fit(cov_type="classic", score_residuals="breslow").cov,
+                                  exact.fit(cov_type="classic").cov)
+    with pytest.raises(TypeError):
+        exact.fit("cluster", None, "r", "breslow")  # type: ignore[misc]  # keyword-only
 
 
 def test_exact_derivatives_and_residuals():
@@ -404,6 +482,10 @@ def test_unknown_options(rs):
         m.fit(cov_type="hc3")
     with pytest.raises(SpecificationError, match="small_sample"):
         m.fit(small_sample="sas")
+    with pytest.raises(SpecificationError, match="score_residuals"):
+        m.fit(score_residuals="exact")  # type: ignore[arg-type]
+    with pytest.raises(SpecificationError, match="ties='efron'"):
+        m.fit(score_residuals="breslow")  # efron ties: R uses Efron's residuals
     with pytest.raises(SpecificationError, match="cluster="):
         m.fit(cov_type="classic", cluster="unit")
     with pytest.raises(SpecificationError, match="absent"):
