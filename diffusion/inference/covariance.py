@@ -30,6 +30,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from diffusion._linalg import as_columns, column_cluster_sums, column_gram
 from diffusion.errors import EstimationError
 
 __all__ = ["sandwich_covariance", "score_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
@@ -51,6 +52,17 @@ def _inverse(info: np.ndarray) -> np.ndarray:
     return (inv + inv.T) / 2
 
 
+def _cluster_codes(clusters: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Integer cluster codes ``0 .. G-1`` and ``G`` (at least 2)."""
+    codes, uniques = pd.factorize(pd.Series(clusters), sort=False)
+    g = len(uniques)
+    if g < 2:
+        raise EstimationError(
+            f"cluster-robust standard errors need at least 2 clusters; found {g}."
+        )
+    return codes, g
+
+
 def score_meat(
     scores: np.ndarray, *, cov_type: str, clusters: np.ndarray | None = None
 ) -> tuple[np.ndarray, int]:
@@ -63,12 +75,7 @@ def score_meat(
     n, k = scores.shape
     if cov_type == "robust":
         return scores.T @ scores, n
-    codes, uniques = pd.factorize(pd.Series(clusters), sort=False)
-    g = len(uniques)
-    if g < 2:
-        raise EstimationError(
-            f"cluster-robust standard errors need at least 2 clusters; found {g}."
-        )
+    codes, g = _cluster_codes(clusters)
     summed = np.column_stack([np.bincount(codes, scores[:, j], minlength=g) for j in range(k)])
     summed = summed.reshape(g, k)
     return summed.T @ summed, g
@@ -104,10 +111,18 @@ def sandwich_covariance(
     n_clusters : int or None
     """
     n, k = X.shape
-    bread = _inverse(X.T @ (X * weight[:, None]))
+    # column by column (diffusion._linalg): no n x k temporary of weighted rows
+    Xc = as_columns(X)
+    buf = np.empty(n)
+    bread = _inverse(column_gram(Xc, weight, buf))
     if cov_type == "classic":
         return bread, None
-    meat, g = score_meat(X * score[:, None], cov_type=cov_type, clusters=clusters)
+    if cov_type == "robust":
+        meat, g = column_gram(Xc, np.square(score), buf), n
+    else:
+        codes, g = _cluster_codes(clusters)
+        summed = column_cluster_sums(Xc, score, codes, g, buf)
+        meat = summed.T @ summed
     if small_sample == "r":
         factor = g / (g - 1) * (n - 1) / (n - k)
     elif small_sample == "stata":

@@ -38,9 +38,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, special
 
+from diffusion._linalg import as_columns, column_dots, column_gram
 from diffusion.models.links import Link
 
-__all__ = ["FitControl", "GLMFit", "fit_binary_glm", "column_gram"]
+__all__ = ["FitControl", "GLMFit", "fit_binary_glm"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
@@ -76,17 +77,6 @@ class GLMFit:
     converged: bool
     n_iter: int
     messages: tuple[str, ...]
-
-
-def column_gram(Xf: np.ndarray, w: np.ndarray, buf: np.ndarray) -> np.ndarray:
-    """``X' diag(w) X`` from column dot products (``Xf`` column-major, ``buf`` length n)."""
-    k = Xf.shape[1]
-    A = np.empty((k, k))
-    for i in range(k):
-        np.multiply(Xf[:, i], w, out=buf)
-        for j in range(i, k):
-            A[i, j] = A[j, i] = np.dot(buf, Xf[:, j])
-    return A
 
 
 def _start_eta(link: Link, y: np.ndarray) -> np.ndarray:
@@ -180,20 +170,17 @@ def _solve(A: np.ndarray, g: np.ndarray) -> np.ndarray | None:
 def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl) -> GLMFit:
     """Maximum-likelihood fit of a Bernoulli GLM with ``link`` (Fisher scoring)."""
     y = np.ascontiguousarray(y, dtype=np.float64)
-    Xf = np.asfortranarray(X, dtype=np.float64)
+    Xf = as_columns(X)
     n, k = Xf.shape
     kernel = _Kernel(link, y)
     buf = np.empty(n)
-
-    def gradient(u: np.ndarray) -> np.ndarray:
-        return np.array([np.dot(Xf[:, j], u) for j in range(k)])
 
     # iteration 1: weighted least squares of the working response at R's start
     eta = _start_eta(link, y)
     kernel(eta)
     np.multiply(kernel.w, eta, out=buf)
     np.add(buf, kernel.u, out=buf)                     # w * z = w eta + u
-    beta = _solve(column_gram(Xf, kernel.w, kernel.t1), gradient(buf))
+    beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, buf))
     if beta is None:
         return GLMFit(np.full(k, np.nan), False, 1, ("singular information at the start",))
     eta = Xf @ beta
@@ -203,7 +190,7 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
     n_iter = 1
     for n_iter in range(2, control.max_iter + control.max_newton + 1):
         A = column_gram(Xf, kernel.w, buf)
-        step = _solve(A, gradient(kernel.u))
+        step = _solve(A, column_dots(Xf, kernel.u))
         if step is None:
             messages.append("the information matrix became singular")
             break
