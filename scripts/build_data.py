@@ -1279,6 +1279,9 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "- Years after 1990 are real first-body years (e.g. Mozambique 2000), so those "
         "states are right-censored in a 1945–1990 analysis.",
         "- Pre-independence bodies are not used (India's CSIR, 1942).",
+        "- Germany is the German Federal Republic (COW 260, from 1955); unified Germany "
+        "(COW 255, from 1990) has no row of its own and appears among the states without "
+        "a row. The Soviet Union carries COW 365, which COW also uses for Russia.",
         "",
     ]
     return "\n".join(lines)
