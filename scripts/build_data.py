@@ -1123,12 +1123,11 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
     members = cow.drop_duplicates("cown").set_index("cown")["country"]
     covered = table["cown"].isin(members.index)
     uncovered = members[~members.index.isin(table["cown"])].sort_index()
-    region = table["cown"].map(cow_region)
+    region = table["cown"].map(cow_region).rename("COW region")
     by_conf = pd.crosstab(region, table["confidence"], margins=True, margins_name="all")
     by_conf = by_conf.reindex(columns=[*CONFIDENCE, "all"], fill_value=0)
-    by_conf = by_conf.rename_axis(None, axis=1).reset_index().rename(
-        columns={"cown": "COW region", "row_0": "COW region", "index": "COW region"})
-    shared = {}
+    by_conf = by_conf.rename_axis(None, axis=1).reset_index()
+    shared = {}  # the reference tables' year, for the corrections table
     for name in SP_FILES:
         for r in read(src, f"{SP_DIR}/{name}", dtype=str).itertuples():
             shared[r.iso3] = r.first_body_year
@@ -1160,8 +1159,8 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "",
         f"One row per country: {len(table)} countries (historical states included), first "
         f"bodies from {table['year'].min()} to {table['year'].max()}; the most frequent year "
-        f"is {modal.index[0]} ({modal.iloc[0]} countries). {int(table['ministry_year'].notna().sum())} "
-        "rows have a ministry year.",
+        f"is {modal.index[0]} ({modal.iloc[0]} countries). "
+        f"{int(table['ministry_year'].notna().sum())} rows have a ministry year.",
         "",
         f"COW state system, {lo}–{hi} (states with a COW v2016 membership spell overlapping "
         f"those years): {len(members)} states, of which **{int(covered.sum())} have a row**. "
@@ -1231,7 +1230,8 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "founding laws and official gazettes, archives, CIA National Intelligence Survey "
         "sections transcribed on Wikisource, encyclopaedias and Wikipedia pages and their "
         "copies). Input rows: "
-        + ", ".join(f"{n} from `{i}`" for i, n in merged["input"].value_counts().sort_index().items())
+        + ", ".join(f"{n} from `{i}`"
+                    for i, n in merged["input"].value_counts().sort_index().items())
         + ". The table holds facts (names and years) with citations; the quotes are short "
         "extracts kept for attribution. No reuse licence is stated by most sources.",
         "",
