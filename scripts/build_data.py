@@ -1138,10 +1138,12 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "year now": changed["first_body_year"], "confidence": changed["confidence"],
         "source": changed["source_url"]})
     added = review[review["change"] == "added"].merge(
-        table[["iso3", "country"]], on="iso3", suffixes=("_input", ""))
+        table[["iso3", "country", "upper_bound"]], on="iso3", suffixes=("_input", ""))
     added = pd.DataFrame({"iso3": added["iso3"], "country": added["country"],
                           "year": added["first_body_year"], "body type": added["body_type"],
-                          "confidence": added["confidence"]})
+                          "confidence": added["confidence"],
+                          "upper bound": added["upper_bound"].map({True: "yes", False: ""})})
+    added = added.sort_values("iso3", kind="mergesort")
     counts = agreement["agreement"].value_counts()
     dated = agreement[agreement["finnemore_year"].notna()]
     peak = agreement[agreement["fact_type"] == "first_science_policy_bureaucracy_peak_year"]
