@@ -183,6 +183,9 @@ def _pick_time(events: Table, unit: str, time: str | None) -> str:
         events.need([time], "Check --time-col.")
         return time
     others = [c for c in events.columns if c != unit]
+    if not others:
+        raise DataError(f"{events.path}: no year column besides the unit column {show(unit)}; "
+                        f"give each event's year in a column named year.")
     if "year" in others:
         return "year"
     if len(others) == 1:

@@ -147,11 +147,19 @@ def read_table(path: str, *, role: str, sep: str = ",", sep_option: str | None =
                 f"{path}, line {m.group(2)}: {m.group(3)} fields where the lines before have "
                 f"{m.group(1)}; cannot read as CSV. Put values holding the separator in "
                 f"double quotes (\"Korea, Rep.\") or remove the extra fields.") from exc
+        m = re.search(r"EOF inside string starting at row (\d+)", first)
+        if m:
+            raise DataError(
+                f"{path}, line {int(m.group(1)) + 1}: a double quote opens a value that never "
+                f"closes; cannot read as CSV. Close the quote or remove it.") from exc
         raise DataError(f"{path}: cannot read as CSV ({first.rstrip('.')}).") from exc
     raw.index = raw.index + 1  # line numbers
     # blank lines before the header are not the header
     filled = ~raw.isna().all(axis=1)
     raw = raw.loc[filled.cummax()]
+    if raw.empty:
+        raise DataError(f"{path}: the file is empty (its lines hold only separators); the "
+                        f"{role} file needs a header line and one row per line.")
     header = raw.iloc[0].tolist()
     body = raw.iloc[1:]
     body = body.loc[~body.isna().all(axis=1)]  # blank lines are not rows
