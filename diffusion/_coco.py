@@ -8,7 +8,13 @@ quirks are handled here, in one place:
 * version 1.3.2 reads its table with ``converters=str``, which under pandas 3 makes
   Namibia's ISO2 code "NA" a missing value and fails in ``CountryConverter()``; its
   table is read here as text and handed over as a DataFrame;
-* a name it matches to several countries comes back as a list, kept as such.
+* a name it matches to several countries comes back as a list, kept as such;
+* its regular expressions *search* the name: "Niger State" (a Nigerian state) matches
+  Niger's ``\\bniger(?!ia)``, "Western Australia" Australia's ``australia``, "Bavaria,
+  Germany" Germany's. :func:`coco_vocabulary` gives, for each ISO3 code, the texts whose
+  words may make up a name of that country (its short and official names and the
+  literal words of its regular expression), and :func:`coco_regex` the expression itself;
+  the caller refuses a match that leaves words of the name unexplained.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ import contextlib
 import functools
 import io
 import logging
+import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["coco_iso3"]
+__all__ = ["coco_iso3", "coco_vocabulary", "coco_regex"]
 
 _NOT_FOUND = "\x00not found"
 
@@ -103,3 +110,45 @@ def coco_iso3(names: Sequence[str]) -> list[list[str]] | None:
                  if isinstance(c, str) and c != _NOT_FOUND]
         out.append(list(dict.fromkeys(codes)))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[list[str], list[str]]]:
+    """ISO3 -> (names, regular expressions) from country_converter's own table."""
+    cc = _coco()
+    data = getattr(cc, "data", None)
+    if data is None:  # pragma: no cover - country_converter unusable here
+        return {}
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for iso3, short, official, regex in zip(data["ISO3"], data["name_short"],
+                                            data["name_official"], data["regex"]):
+        if not isinstance(iso3, str):  # pragma: no cover - its table has one per row
+            continue
+        names, regexes = out.setdefault(iso3, ([], []))
+        names.extend(str(n) for n in (short, official) if isinstance(n, str))
+        if isinstance(regex, str):
+            regexes.append(regex)
+    return out
+
+
+def coco_vocabulary(iso3: str) -> tuple[str, ...]:
+    """Texts whose words may make up a name country_converter gives ``iso3``.
+
+    Its short and official names, and the literal words of its regular expression
+    (escapes such as ``\\b`` removed): for Côte d'Ivoire "Côte d'Ivoire", "Republic of
+    Côte d'Ivoire" and "ivoire ivory". Empty when country_converter is unusable.
+    """
+    names, regexes = _table().get(iso3, ([], []))
+    literal = [re.sub(r"\\.", " ", rx) for rx in regexes]
+    return (*names, *literal)
+
+
+def coco_regex(iso3: str) -> tuple[re.Pattern[str], ...]:
+    """country_converter's regular expression(s) for ``iso3``, compiled case-blind."""
+    out = []
+    for rx in _table().get(iso3, ([], []))[1]:
+        try:
+            out.append(re.compile(rx, re.IGNORECASE))
+        except re.error:  # pragma: no cover - its table compiles
+            continue
+    return tuple(out)

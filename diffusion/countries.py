@@ -71,9 +71,27 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from diffusion._coco import coco_iso3
+from diffusion._coco import coco_iso3, coco_regex, coco_vocabulary
+from diffusion._country_years import (
+    Family,
+    StateMatch,
+    alive,
+    family_of,
+    life,
+    member,
+    spells,
+    years_text,
+)
 from diffusion._notes import Note
-from diffusion.data.checks import check_columns, check_frame, check_option, listing, preview, show
+from diffusion.data.checks import (
+    check_columns,
+    check_frame,
+    check_option,
+    check_years,
+    listing,
+    preview,
+    show,
+)
 from diffusion.errors import DataError, SpecificationError
 
 __all__ = ["harmonize", "Harmonized", "HISTORICAL_STATES", "TARGETS", "SOURCES"]
@@ -176,15 +194,27 @@ class Harmonized:
     source, to : str
         What ``column`` holds and the code system of ``new_column``.
     unmatched : tuple
-        Distinct values that matched no country (their rows get a missing code).
+        Distinct values that some row could not be given one state for: they match no
+        country (or only part of a name does: "Niger State"), name a historical state
+        outside its years ("Bavaria" in 2000), or match several states. Those rows get
+        a missing code.
     unmatched_rows : tuple
-        Index labels of the rows holding those values.
+        Index labels of those rows.
     uncoded : tuple of str
         Distinct values recognised as a country or state that has no code in ``to``
         (e.g. the Soviet Union in ISO3, Greenland in COW): missing code, noted.
     notes : tuple of Note
-        Every decision, counted: unmatched and uncoded values, missing values,
-        historical names, codes shared by a state and its successor.
+        Every decision, counted: unmatched, ambiguous and uncoded values, missing
+        values, historical names, codes shared by a state and its successor, names
+        coded without a year, codes of non-members in their year.
+    ambiguous : tuple
+        Distinct values that match several states (in some row's year): "Congo",
+        "Korea" after 1947, "Yemen" 1967-1989. They are in ``unmatched`` too (no row of
+        theirs got a code) and their candidates are in the notes.
+    ambiguous_rows : tuple
+        Index labels of the rows holding ambiguous values.
+    year : str or None
+        The column of years used, if any.
     """
 
     _table: pd.DataFrame
@@ -196,6 +226,9 @@ class Harmonized:
     unmatched_rows: tuple[Hashable, ...]
     uncoded: tuple[Any, ...]
     notes: tuple[Note, ...]
+    ambiguous: tuple[Any, ...] = ()
+    ambiguous_rows: tuple[Hashable, ...] = ()
+    year: str | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -222,6 +255,7 @@ def harmonize(
     column: str,
     to: Target = "iso3",
     *,
+    year: str | None = None,
     source: Source | None = None,
     new_column: str | None = None,
     errors: Literal["raise", "report"] = "raise",
@@ -237,6 +271,14 @@ def harmonize(
     to : {"iso3", "cown", "gwcode"}, default "iso3"
         Code system of the new column: ISO 3166-1 alpha-3 (text), Correlates of War
         state number, or Gleditsch & Ward state number (nullable integers, ``Int64``).
+    year : str, optional
+        Column of years (whole numbers; missing values allowed). With it, a name is
+        given the state that existed in its row's year ("Germany" 1950 is the German
+        Federal Republic, 260; 1995 unified Germany, COW 255), historical states are
+        recognised only in their own years ("Bavaria" is a state in 1850, not in 2000),
+        and codes that are not state-system members in the row's year are noted.
+        Without it names are coded year-blind, and names whose state depends on the
+        year are noted.
     source : {"name", "iso3", "cown", "gwcode"}, optional
         What ``column`` holds. Default: ``"iso3"`` when every value is a known ISO3
         code, ``"name"`` for other text; numbers must say ``"cown"`` or ``"gwcode"``
@@ -245,20 +287,27 @@ def harmonize(
         Name of the added column; default ``to``. An existing column is never
         overwritten.
     errors : {"raise", "report"}, default "raise"
-        ``"raise"``: a :class:`~diffusion.errors.DataError` lists the unmatched values
-        and their rows. ``"report"``: their rows get a missing code and the values are
-        in :attr:`Harmonized.unmatched` and the notes.
+        ``"raise"``: a :class:`~diffusion.errors.DataError` lists the values that match
+        no country or several states, with their rows. ``"report"``: their rows get a
+        missing code and the values are in :attr:`Harmonized.unmatched` (and
+        :attr:`Harmonized.ambiguous`) and the notes.
 
     Returns
     -------
     Harmonized
-        ``.table`` (a new table), ``.unmatched``, ``.unmatched_rows``, ``.uncoded``,
+        ``.table`` (a new table, every input row in input order), ``.unmatched``,
+        ``.unmatched_rows``, ``.ambiguous``, ``.ambiguous_rows``, ``.uncoded``,
         ``.notes``.
 
     Raises
     ------
     DataError
-        ``errors="raise"`` and some values match no country.
+        ``errors="raise"`` and some values match no country or several states; names
+        (or ISO3 codes) that are not text.
+    InvalidTimeError
+        ``year`` holds values that are not whole years (fractions, text, dates).
+    MissingColumnError
+        ``column`` or ``year`` is not a column of ``table``.
     SpecificationError
         Unknown ``to``/``source``/``errors``; numbers without ``source``; an existing
         ``new_column``.
@@ -267,11 +316,35 @@ def harmonize(
     -----
     Matching order for names: the historical states of this module's table, then
     country_converter's regular expressions, then the names of the bundled crosswalk
-    (:func:`diffusion.datasets.load_regions`). A name that country_converter matches
-    to several countries ("Austria-Hungary" -> AUT and HUN) is not guessed: it is
-    looked up in the historical table and the crosswalk, or else reported unmatched.
-    Like R's ``countrycode``, codes are converted year-blind (see the module
-    docstring for the codes a state shares with its successor).
+    (:func:`diffusion.datasets.load_regions`).
+
+    *Partial matches are refused.* country_converter's regular expressions search the
+    name, so "Niger State" (a Nigerian state) would be Niger and "Western Australia"
+    Australia. A match is kept only when every word of the name is a word of one of
+    that country's names (country_converter's names and regular expression, the
+    crosswalk's and the state-system list's names) or a word of state form
+    ("republic", "rep", "dem", "of", "the", ...). "Korea, Rep." and "Bolivia
+    (Plurinational State of)" pass; "Niger State", "Punjab (India)", "Bavaria,
+    Germany", "Kurdistan Region of Iraq" are unmatched and noted.
+
+    *Ambiguous names are not guessed.* "Congo" (484 or 490), "Korea" after 1947 (731 or
+    732; before 1948 the Korean state, 730), "Yemen" 1967-1989 (678 or 680) and
+    "Vietnam" 1954-1975 (816 or 817), and names country_converter gives several
+    countries ("France and Germany"), get a missing code and a note naming the
+    candidates (or, with ``errors="raise"``, an error). Write the state's own name
+    ("Republic of the Congo", "South Korea", "North Yemen", "South Vietnam").
+    "Germany" 1946-1990 is read as the German Federal Republic (260), as the
+    project's covariates table codes it, with a note; write "East Germany" for 265.
+    "Sudan" is 625 in every year, "South Sudan" 626.
+
+    *Year boundaries* are those of the state-system table
+    (:func:`diffusion.datasets.load_state_system`); in a year of change the name is
+    the state the covariates table gives it (Germany 1990: 260; Yemen 1990: 679).
+    With ``source="iso3"``/``"cown"``/``"gwcode"`` and a ``year``, the codes of
+    Germany, Yemen and Vietnam are converted to the state of that year (G&W 260 in
+    1995 is COW 255, in 1970 COW 260); other codes are converted year-blind, as R's
+    ``countrycode`` does (see the module docstring for the codes a state shares with
+    its successor).
 
     Examples
     --------
@@ -283,6 +356,12 @@ def harmonize(
     [437, 732, 365]
     >>> harmonize(t, "country", to="iso3").table["iso3"].tolist()
     ['CIV', 'KOR', nan]
+    >>> g = pd.DataFrame({"country": ["Germany", "Germany", "Congo"], "year": [1950, 1995, 1970]})
+    >>> h = harmonize(g, "country", to="cown", year="year", errors="report")
+    >>> h.table["cown"].tolist()
+    [260, 255, <NA>]
+    >>> h.ambiguous
+    ('Congo',)
     """
     check_frame(table, name="table")
     if not isinstance(column, str):
@@ -292,6 +371,10 @@ def harmonize(
     errors = check_option(errors, ERRORS, name="errors")
     if source is not None:
         source = check_option(source, SOURCES, name="source")
+    if year is not None:
+        if not isinstance(year, str):
+            raise SpecificationError(f"year must be a column name (str), got {show(year)}.")
+        check_columns(table, [year], name="table")
     new_column = to if new_column is None else new_column
     if not isinstance(new_column, str) or not new_column:
         raise SpecificationError(f"new_column must be a non-empty string, got {show(new_column)}.")
@@ -303,82 +386,295 @@ def harmonize(
 
     raw = table[column]
     missing = _missing(raw)
+    years = (None if year is None else
+             check_years(table, year, name="table", allow_missing=True))
     notes: list[Note] = []
     if source is None:
         source = _guess_source(raw[~missing], column)
         notes.append(Note("country_source", int((~missing).sum()),
                           f"column {show(column)} read as {_SOURCE_TEXT[source]} "
                           f"(pass source= to say otherwise)."))
+    if source in ("name", "iso3"):
+        _check_text(raw, missing, column, source)
 
     keys = [_key(v, source) for v in raw.to_numpy()]
     distinct = list(dict.fromkeys(k for k, m in zip(keys, missing) if not m))
-    matches, more_notes = _match(distinct, source)
+    found, more_notes = _match(distinct, source)
     notes.extend(more_notes)
 
-    code_of: dict[Any, Any] = {}
-    uncoded: list[Any] = []
-    unmatched: list[Any] = []
-    shared: list[Any] = []
-    for k in distinct:
-        m = matches.get(k)
-        if m is None:
-            unmatched.append(k)
+    # ------------------------------------------------------------ each row's state
+    row_years: list[int | None] = (
+        [None] * len(keys) if years is None else
+        [None if np.isnan(y) else int(y) for y in years])
+    outcome_of: dict[tuple[Any, int | None], _Outcome] = {}
+    outcomes: list[_Outcome | None] = []
+    for k, m, y in zip(keys, missing, row_years):
+        if m:
+            outcomes.append(None)
             continue
-        value = m.code(to)
-        if value is None:
-            uncoded.append(k)
-        code_of[k] = value
-        if source in _SHARED_CODES and to != source and k in _SHARED_CODES[source]:
-            shared.append(k)
-    values = [code_of.get(k) if not m else None for k, m in zip(keys, missing)]
+        pair = (k, y)
+        if pair not in outcome_of:
+            outcome_of[pair] = _resolve(found.get(k), k, y, source, years is not None)
+        outcomes.append(outcome_of[pair])
+    values = [o.state.code(to) if o is not None and o.kind == "coded" else None
+              for o in outcomes]
     new = _column(values, to, table.index)
 
     # ------------------------------------------------------------ report
-    rows_of = _rows_by_key(keys, missing, table.index)
-    if unmatched:
-        shown = listing([f"{show(_raw_of(k, raw, keys))} ({_rows_text(rows_of[k])})"
-                         for k in unmatched], limit=10)
-        n_rows = sum(len(rows_of[k]) for k in unmatched)
-        if errors == "raise":
-            raise DataError(
-                f"table column {show(column)}: {len(unmatched)} value(s) in {n_rows} row(s) "
-                f"match no country ({_SOURCE_TEXT[source]}): {shown}. Correct the spelling, "
-                f"recode them yourself, or pass errors='report' to give them a missing code."
-            )
-        notes.append(Note("country_unmatched", n_rows,
-                          f"{len(unmatched)} value(s) in {n_rows} row(s) match no country and "
-                          f"have a missing {to}: {shown}."))
-    if uncoded:
-        why = ("no current ISO code (historical state): use to='cown' or to='gwcode'"
-               if to == "iso3" else
-               f"no {'COW' if to == 'cown' else 'G&W'} code (not a state of that system)")
-        n_rows = sum(len(rows_of[k]) for k in uncoded)
-        shown = listing([f"{show(_raw_of(k, raw, keys))} ({matches[k].label})" for k in uncoded],
-                        limit=10)
-        notes.append(Note("country_no_code", n_rows,
-                          f"{len(uncoded)} value(s) in {n_rows} row(s) were recognised but have "
-                          f"{why}; their {to} is missing: {shown}."))
-    if missing.any():
-        notes.append(Note("country_missing", int(missing.sum()),
-                          f"{int(missing.sum())} row(s) have no value in {show(column)} and a "
-                          f"missing {to}: {_rows_text(list(table.index[missing]))}."))
-    historical = [k for k in distinct if k in matches and matches[k].historical]
-    if historical and source in ("name", "iso3") and to != "iso3":
-        n_rows = sum(len(rows_of[k]) for k in historical)
-        notes.append(Note("country_historical", n_rows,
-                          f"{len(historical)} value(s) name historical states: "
-                          f"{listing([f'{show(_raw_of(k, raw, keys))} -> {matches[k].label}' for k in historical], 10)}."))
-    for k in shared:
-        system = "COW" if source == "cown" else "G&W"
-        notes.append(Note("country_shared_code", len(rows_of[k]),
-                          f"{system} {k} denotes {_SHARED_CODES[source][k]}; converted "
-                          f"year-blind to {to} {code_of[k]} ({_rows_text(rows_of[k])})."))
+    report = _Report(raw, keys, table.index, outcomes, row_years, column, to, source, year,
+                     has_year_column="year" in table.columns)
+    unmatched, unmatched_rows = report.values_rows(lambda o: o.kind != "coded")
+    ambiguous, ambiguous_rows = report.values_rows(lambda o: o.kind == "ambiguous")
+    if unmatched and errors == "raise":
+        raise DataError(report.error_text())
+    notes.extend(report.notes(missing))
 
     out = table.copy()
     out[new_column] = new
-    return Harmonized(out, column, new_column, source, to, tuple(unmatched),
-                      tuple(r for k in unmatched for r in rows_of[k]), tuple(uncoded),
-                      tuple(notes))
+    uncoded = report.values_rows(lambda o: o.kind == "coded" and o.state.code(to) is None)[0]
+    return Harmonized(out, column, new_column, source, to, unmatched, unmatched_rows, uncoded,
+                      tuple(notes), ambiguous, ambiguous_rows, year)
+
+
+# ------------------------------------------------------------------ outcomes
+@dataclass(frozen=True)
+class _Found:
+    """What a value matches year-blind."""
+
+    state: StateMatch | None = None               # one state
+    candidates: tuple[StateMatch, ...] = ()      # several (country_converter)
+    family: Family | None = None                 # its state depends on the year
+    partial: str | None = None                   # words left unexplained ("state")
+    via: str = ""                                # "historical", "coco", "crosswalk", "code"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one (value, year) is: coded, unmatched, not a state that year, ambiguous."""
+
+    kind: Literal["coded", "unmatched", "partial", "not_in_year", "ambiguous"]
+    state: StateMatch | None = None
+    candidates: tuple[StateMatch, ...] = ()
+    by_year: bool = False         # resolved with the row's year (family)
+    year_blind: Family | None = None  # a family name coded without a year
+    read_as: str | None = None    # Germany 1946-1990
+    partial: str | None = None
+
+
+def _resolve(found: _Found | None, key: Any, year: int | None, source: str,
+             by_year: bool) -> _Outcome:
+    """The outcome of one value in one year (``year`` None: no year for this row)."""
+    if found is None:
+        return _Outcome("unmatched")
+    if found.partial is not None:
+        return _Outcome("partial", partial=found.partial)
+    if found.candidates:
+        return _Outcome("ambiguous", candidates=found.candidates)
+    fam = found.family
+    if fam is not None and source != "name" and not by_year:
+        fam = None  # codes without a year column: year-blind, as before (shared-code notes)
+    if fam is not None:
+        if year is None:
+            if fam.today is None:
+                return _Outcome("ambiguous", candidates=fam.states)
+            return _Outcome("coded", fam.today, year_blind=fam)
+        period = fam.at(year)
+        states = period.states
+        if source != "name":  # a code names one of the period's states, or keeps its own
+            states = tuple(s for s in states if s.code(source) == key) or (found.state,)
+        if len(states) > 1:
+            return _Outcome("ambiguous", candidates=states)
+        return _Outcome("coded", states[0], by_year=True,
+                        read_as=period.note if source == "name" else None)
+    state = found.state
+    if year is not None and source == "name" and state.historical and not alive(state, year):
+        return _Outcome("not_in_year", state)
+    return _Outcome("coded", state)
+
+
+class _Report:
+    """Counts and messages of :func:`harmonize`'s outcomes, grouped by value."""
+
+    def __init__(self, raw: pd.Series, keys: list[Any], index: pd.Index,
+                 outcomes: list[_Outcome | None], years: list[int | None], column: str,
+                 to: str, source: str, year: str | None, *, has_year_column: bool) -> None:
+        self.raw, self.keys, self.index, self.outcomes = raw, keys, index, outcomes
+        self.years, self.column, self.to, self.source, self.year = years, column, to, source, year
+        self.has_year_column = has_year_column
+
+    # -------------------------------------------------------------- grouping
+    def groups(self, keep: Any, by: Any = None) -> dict[Any, list[int]]:
+        """Positions of the rows whose outcome passes ``keep``, by value (and ``by``)."""
+        out: dict[Any, list[int]] = {}
+        for i, (k, o) in enumerate(zip(self.keys, self.outcomes)):
+            if o is not None and keep(o):
+                out.setdefault(k if by is None else (k, by(o, i)), []).append(i)
+        return out
+
+    def values_rows(self, keep: Any) -> tuple[tuple[Any, ...], tuple[Hashable, ...]]:
+        g = self.groups(keep)
+        rows = sorted(i for v in g.values() for i in v)
+        return tuple(g), tuple(_label(self.index[i]) for i in rows)
+
+    def raw_of(self, key: Any) -> str:
+        return show(_raw_of(key, self.raw, self.keys))
+
+    def rows(self, positions: list[int]) -> str:
+        return _rows_text([self.index[i] for i in positions])
+
+    def years_of(self, positions: list[int]) -> str:
+        ys = sorted({self.years[i] for i in positions if self.years[i] is not None})
+        return preview(ys, 5)
+
+    # -------------------------------------------------------------- texts
+    def _unmatched(self) -> tuple[int, int, str] | None:
+        g = self.groups(lambda o: o.kind in ("unmatched", "partial"))
+        if not g:
+            return None
+        shown = listing([f"{self.raw_of(k)} ({self.rows(p)})" for k, p in g.items()], 10)
+        return len(g), sum(map(len, g.values())), shown
+
+    def _partial(self) -> tuple[int, int, str] | None:
+        g = self.groups(lambda o: o.kind == "partial", by=lambda o, i: o.partial)
+        if not g:
+            return None
+        shown = listing([f"{self.raw_of(k)} ({why})" for (k, why) in g], 10)
+        return len(g), sum(map(len, g.values())), shown
+
+    def _not_in_year(self) -> tuple[int, int, str] | None:
+        g = self.groups(lambda o: o.kind == "not_in_year", by=lambda o, i: o.state)
+        if not g:
+            return None
+        shown = listing([f"{self.raw_of(k)} in {self.years_of(p)} ({self.rows(p)}; "
+                         f"{s.name} existed {years_text(life(s) or ())})"
+                         for (k, s), p in g.items()], 10)
+        return len({k for k, _ in g}), sum(map(len, g.values())), shown
+
+    def _ambiguous(self) -> tuple[int, int, str] | None:
+        g = self.groups(lambda o: o.kind == "ambiguous", by=lambda o, i: o.candidates)
+        if not g:
+            return None
+        shown = listing([
+            f"{self.raw_of(k)} ({self.rows(p)}"
+            + (f", {self.years_of(p)}" if self.year is not None and self.years_of(p) else "")
+            + f"): {' or '.join(c.describe(self.to) for c in cands)}"
+            for (k, cands), p in g.items()], 10)
+        return len({k for k, _ in g}), sum(map(len, g.values())), shown
+
+    def error_text(self) -> str:
+        parts = []
+        if (u := self._unmatched()) is not None:
+            parts.append(f"{u[0]} value(s) in {u[1]} row(s) match no country "
+                         f"({_SOURCE_TEXT[self.source]}): {u[2]}")
+        if (p := self._partial()) is not None:
+            parts.append(f"{p[0]} of them contain a country's name and other words, and a "
+                         f"state, province or region is not its country: {p[2]}")
+        if (n := self._not_in_year()) is not None:
+            parts.append(f"{n[0]} value(s) in {n[1]} row(s) name historical states in years "
+                         f"they did not exist: {n[2]}")
+        if (a := self._ambiguous()) is not None:
+            parts.append(f"{a[0]} value(s) in {a[1]} row(s) match several states: {a[2]}")
+        todo = "Correct the spelling, write the state's own name"
+        if self.year is None and a is not None:
+            todo += ", pass year='...' (a column of years) to resolve names by year"
+        return (f"table column {show(self.column)}: " + "; ".join(parts) + f". {todo}, "
+                f"recode them yourself, or pass errors='report' to give them a missing code.")
+
+    def notes(self, missing: np.ndarray) -> list[Note]:
+        to, out = self.to, []
+        if (u := self._unmatched()) is not None:
+            out.append(Note("country_unmatched", u[1],
+                            f"{u[0]} value(s) in {u[1]} row(s) match no country and have a "
+                            f"missing {to}: {u[2]}."))
+        if (p := self._partial()) is not None:
+            out.append(Note("country_partial", p[1],
+                            f"{p[0]} value(s) in {p[1]} row(s) contain a country's name and "
+                            f"other words (a state, province or region is not its country) "
+                            f"and are left unmatched: {p[2]}."))
+        if (n := self._not_in_year()) is not None:
+            out.append(Note("country_not_in_year", n[1],
+                            f"{n[0]} value(s) in {n[1]} row(s) name historical states in "
+                            f"years they did not exist and have a missing {to}: {n[2]}."))
+        if (a := self._ambiguous()) is not None:
+            how = ("write the state's own name" if self.year is not None else
+                   "write the state's own name or pass year='...'")
+            out.append(Note("country_ambiguous", a[1],
+                            f"{a[0]} value(s) in {a[1]} row(s) match several states and "
+                            f"have a missing {to} ({how}): {a[2]}."))
+        out.extend(self._coded_notes(missing))
+        return out
+
+    def _coded_notes(self, missing: np.ndarray) -> list[Note]:
+        to, out = self.to, []
+        coded = self.groups(lambda o: o.kind == "coded" and o.state.code(to) is None,
+                            by=lambda o, i: o.state)
+        if coded:
+            why = ("no current ISO code (historical state): use to='cown' or to='gwcode'"
+                   if to == "iso3" else
+                   f"no {'COW' if to == 'cown' else 'G&W'} code (not a state of that system)")
+            n_rows = sum(map(len, coded.values()))
+            n_values = len({k for k, _ in coded})
+            shown = listing([f"{self.raw_of(k)} ({s.label})" for (k, s) in coded], 10)
+            out.append(Note("country_no_code", n_rows,
+                            f"{n_values} value(s) in {n_rows} row(s) were recognised but have "
+                            f"{why}; their {to} is missing: {shown}."))
+        if missing.any():
+            out.append(Note("country_missing", int(missing.sum()),
+                            f"{int(missing.sum())} row(s) have no value in {show(self.column)} "
+                            f"and a missing {to}: "
+                            f"{_rows_text(list(self.index[missing]))}."))
+        hist = self.groups(lambda o: o.kind == "coded" and o.state.historical,
+                           by=lambda o, i: o.state)
+        if hist and self.source in ("name", "iso3") and to != "iso3":
+            n_rows = sum(map(len, hist.values()))
+            out.append(Note("country_historical", n_rows,
+                            f"{len({k for k, _ in hist})} value(s) name historical states: "
+                            f"{listing([f'{self.raw_of(k)} -> {s.label}' for (k, s) in hist], 10)}."))
+        if self.source in _SHARED_CODES and to != self.source:
+            shared = self.groups(lambda o: o.kind == "coded" and not o.by_year)
+            for k, p in shared.items():
+                if k in _SHARED_CODES[self.source]:
+                    system = "COW" if self.source == "cown" else "G&W"
+                    code = self.outcomes[p[0]].state.code(to)
+                    out.append(Note("country_shared_code", len(p),
+                                    f"{system} {k} denotes {_SHARED_CODES[self.source][k]}; "
+                                    f"converted year-blind to {to} {code} ({self.rows(p)})."))
+        blind = self.groups(lambda o: o.year_blind is not None, by=lambda o, i: o.year_blind)
+        if blind:
+            n_rows = sum(map(len, blind.values()))
+            names = listing(dict.fromkeys(f.name for _, f in blind), 5)
+            if self.year is None:
+                why = "without a year: pass year=" + (
+                    "'year' to resolve them" if self.has_year_column else
+                    "'...' (a column of years) to resolve them")
+            else:
+                why = f"because their {show(self.year)} is missing"
+            shown = listing([f"{self.raw_of(k)} -> {f.today.describe(to)}"
+                             for (k, f) in blind], 10)
+            out.append(Note("country_year_blind", n_rows,
+                            f"{n_rows} row(s) name states whose code depends on the year "
+                            f"({names}) and were coded as today's state {why}: {shown}."))
+        read = self.groups(lambda o: o.read_as is not None, by=lambda o, i: (o.state, o.read_as))
+        for (k, (s, text)), p in read.items():
+            out.append(Note("country_read_as", len(p),
+                            f"{self.raw_of(k)} in {self.years_of(p)} ({self.rows(p)}) {text}."))
+        if self.year is not None and to in ("cown", "gwcode"):
+            outside = self.groups(
+                lambda o: o.kind == "coded" and o.state.code(to) is not None,
+                by=lambda o, i: (o.state.code(to), member(o.state.code(to), self.years[i], to)
+                                 if self.years[i] is not None else None))
+            late = {(k, c): p for (k, (c, ok)), p in outside.items() if ok is False}
+            if late:
+                system = "COW" if to == "cown" else "G&W"
+                n_rows = sum(map(len, late.values()))
+                shown = listing([f"{self.raw_of(k)} in {self.years_of(p)} -> {c} (member "
+                                 f"{years_text(spells(to)[c])})" for (k, c), p in late.items()],
+                                10)
+                out.append(Note("country_not_member", n_rows,
+                                f"{n_rows} row(s) were given a {system} code that is not a "
+                                f"member of the {system} state system in their year (code "
+                                f"kept; a state-system risk set leaves them out): {shown}."))
+        return out
 
 
 # ------------------------------------------------------------------ matching
@@ -386,16 +682,7 @@ _SOURCE_TEXT = {"name": "country names", "iso3": "ISO3 codes", "cown": "COW code
                 "gwcode": "G&W codes"}
 
 
-@dataclass(frozen=True)
-class _Match:
-    iso3: str | None
-    cown: int | None
-    gwcode: int | None
-    label: str
-    historical: bool = False
-
-    def code(self, to: str) -> Any:
-        return {"iso3": self.iso3, "cown": self.cown, "gwcode": self.gwcode}[to]
+_Match = StateMatch
 
 
 def normalize_name(name: str) -> str:
@@ -458,43 +745,98 @@ def _lookups() -> dict[str, dict[Any, _Match]]:
     return by
 
 
-def _match(distinct: list[Any], source: str) -> tuple[dict[Any, _Match], list[Note]]:
+def _match(distinct: list[Any], source: str) -> tuple[dict[Any, _Found], list[Note]]:
     look = _lookups()
     notes: list[Note] = []
     if source != "name":
         table = look[source]
-        return {k: table[k] for k in distinct if k is not None and k in table}, notes
-    out: dict[Any, _Match] = {}
+        return {k: _Found(table[k], family=family_of(None, table[k]), via="code")
+                for k in distinct if k is not None and k in table}, notes
+    out: dict[Any, _Found] = {}
     pending: list[str] = []
     for k in distinct:
         norm = normalize_name(k)
         if norm in look["historical"]:
-            out[k] = look["historical"][norm]
+            out[k] = _Found(look["historical"][norm], via="historical")
+        elif family_of(norm, None) is not None:  # "Korea", "Congo": never one state
+            out[k] = _Found(family=family_of(norm, None), via="name")
         elif norm:
             pending.append(k)
-    if pending:
-        found = coco_iso3(pending)
-        if found is None:  # pragma: no cover - country_converter unusable
-            found = [[] for _ in pending]
-            notes.append(Note("country_converter_unavailable", len(pending),
-                              f"country_converter could not be used; {len(pending)} name(s) "
-                              f"were matched by the historical table and the crosswalk's "
-                              f"names only."))
-        ambiguous: list[str] = []
-        for k, codes in zip(pending, found):
-            if len(codes) == 1 and codes[0] in look["iso3"]:
-                out[k] = look["iso3"][codes[0]]
+    if not pending:
+        return out, notes
+    found = coco_iso3(pending)
+    if found is None:  # pragma: no cover - country_converter unusable
+        found = [[] for _ in pending]
+        notes.append(Note("country_converter_unavailable", len(pending),
+                          f"country_converter could not be used; {len(pending)} name(s) "
+                          f"were matched by the historical table and the crosswalk's "
+                          f"names only."))
+    for k, codes in zip(pending, found):
+        norm = normalize_name(k)
+        by_name = look["name"].get(norm)
+        codes = [c for c in codes if c in look["iso3"]]
+        if len(codes) == 1:
+            state = look["iso3"][codes[0]]
+            extra = _unexplained(norm, codes[0])
+            if not extra:
+                out[k] = _Found(state, family=family_of(norm, state), via="coco")
                 continue
-            by_name = look["name"].get(normalize_name(k))
-            if by_name is not None:
-                out[k] = by_name
-            elif len(codes) > 1:
-                ambiguous.append(f"{show(k)} ({' or '.join(codes)})")
-        if ambiguous:
-            notes.append(Note("country_ambiguous", len(ambiguous),
-                              f"{len(ambiguous)} name(s) match several countries and are left "
-                              f"unmatched: {listing(ambiguous, 10)}."))
+            if by_name is None:
+                out[k] = _Found(partial=f"{state.name}; also "
+                                        f"{listing([repr(w) for w in extra], 5)}")
+                continue
+        if by_name is not None:
+            out[k] = _Found(by_name, family=family_of(norm, by_name), via="crosswalk")
+        elif len(codes) > 1:
+            out[k] = _Found(candidates=tuple(look["iso3"][c] for c in codes), via="coco")
     return out, notes
+
+
+# words of state form that any country's name may carry ("Korea, Rep.", "Iran, Islamic
+# Rep.", "Venezuela, RB", "Lao PDR", "Hong Kong SAR, China", "St. Lucia"); never the
+# words of a part of a country ("state", "province", "region", "north", "western")
+_STATE_FORM_WORDS = frozenset(
+    "of the and republic rep dem democratic people peoples s fed federal federation "
+    "federative islamic arab socialist united kingdom union commonwealth plurinational "
+    "bolivarian rb pdr sar fyr former st saint sts jamahiriya".split())
+
+# other names of a country whose words country_converter's names do not have
+_MORE_WORDS = {"TWN": ("chinese taipei",), "KGZ": ("kirghizia",), "BEN": ("dahomey",),
+               "LBY": ("libyan arab jamahiriya",)}
+
+
+@functools.lru_cache(maxsize=None)
+def _vocabulary(iso3: str) -> frozenset[str]:
+    """Words that may make up a name of ``iso3``: country_converter's names and regular
+    expression, the crosswalk's and the state-system list's names."""
+    texts = [*coco_vocabulary(iso3), *_MORE_WORDS.get(iso3, ())]
+    cw = _crosswalk()
+    texts.extend(cw.loc[cw["iso3"] == iso3, "country"].astype(str))
+    from diffusion.datasets import load_state_system
+
+    for system in ("cow", "gw"):
+        ss = load_state_system(system=system)
+        texts.extend(ss.loc[ss["iso3"] == iso3, "country"].astype(str))
+    return frozenset(w for t in texts for w in normalize_name(t).split())
+
+
+def _unexplained(norm: str, iso3: str) -> list[str]:
+    """Words of a (normalized) name that do not belong to a name of ``iso3``.
+
+    A word belongs when it is a word of one of the country's names, a word of state
+    form, or a word the country's regular expression matches whole on its own ("usa",
+    "uae", "drc"; not "somaliland", which Somalia's ``somali`` matches in part).
+    """
+    vocab = _vocabulary(iso3)
+    regexes = coco_regex(iso3)
+    return [w for w in dict.fromkeys(norm.split())
+            if w not in vocab and w not in _STATE_FORM_WORDS
+            and not any(_whole(rx, w) for rx in regexes)]
+
+
+def _whole(regex: re.Pattern[str], word: str) -> bool:
+    found = regex.search(word)
+    return found is not None and found.start() == 0 and found.end() == len(word)
 
 
 # ------------------------------------------------------------------ helpers
@@ -562,6 +904,34 @@ def _rows_by_key(keys: list[Any], missing: np.ndarray, index: pd.Index) -> dict[
 def _rows_text(rows: list) -> str:
     word = "row" if len(rows) == 1 else "rows"
     return f"{word} {preview([r.item() if isinstance(r, np.generic) else r for r in rows], 5)}"
+
+
+def _label(label: Any) -> Any:
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _check_text(raw: pd.Series, missing: np.ndarray, column: str, source: str) -> None:
+    """Names and ISO3 codes are text: refuse numbers, booleans, lists, ... among them."""
+    values = raw.to_numpy(dtype=object)
+    bad = [i for i, (v, m) in enumerate(zip(values, missing))
+           if not m and not isinstance(v, (str, np.str_))]
+    if bad:
+        what = "country names" if source == "name" else "ISO3 codes"
+        shown = listing([f"{show(values[i]) if _printable(values[i]) else '<unprintable>'} "
+                         f"(row {show(_label(raw.index[i]))}, {type(values[i]).__name__})"
+                         for i in bad], 5)
+        raise DataError(
+            f"table column {show(column)} holds {what}, but {len(bad)} value(s) are not "
+            f"text: {shown}. Give names as text; give COW or G&W numbers in a column of "
+            f"their own with source='cown' or source='gwcode'."
+        )
+
+
+def _printable(value: Any) -> bool:
+    try:
+        return len(repr(value)) < 80
+    except Exception:  # a hostile __repr__
+        return False
 
 
 def _raw_of(key: Any, raw: pd.Series, keys: list[Any]) -> Any:

@@ -133,11 +133,13 @@ def test_unmatched_report_keeps_every_row():
     assert h.table["iso3"].tolist()[0] == "FRA" and h.table["iso3"].isna().sum() == 4
     assert h.unmatched == ("Atlantis", "France and Germany")
     assert h.unmatched_rows == (1, 4)
+    assert h.ambiguous == ("France and Germany",) and h.ambiguous_rows == (4,)
     kinds = {n.kind: n for n in h.notes}
-    assert kinds["country_unmatched"].count == 2
+    assert kinds["country_unmatched"].count == 1
     assert kinds["country_missing"].count == 2  # missing values are counted, not "unmatched"
     # a name country_converter matches to two countries is not guessed
-    assert "FRA or DEU" in kinds["country_ambiguous"].message
+    assert kinds["country_ambiguous"].count == 1
+    assert "France (ISO3 FRA) or Germany (ISO3 DEU)" in kinds["country_ambiguous"].message
     assert "Atlantis" in str(h)
 
 
