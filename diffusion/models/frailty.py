@@ -20,10 +20,16 @@ Conventions (R vs Stata vs Python)
   AIC and BIC equal lme4's.
 * Standard errors are model based: the inverse of the observed information of the
   approximated log-likelihood in ``(beta, sigma)`` (a central difference of its analytic
-  gradient), of which ``std_errors`` is the ``beta`` block -- what lme4's ``vcov``
-  computes from its finite-difference Hessian. lme4's own values agree to about 1e-5
-  relative (its Hessian is a finite difference of the deviance at the point where its
-  derivative-free optimiser stopped).
+  gradient, accurate to ~1e-10 relative), of which ``std_errors`` is the ``beta`` block
+  -- the quantity lme4's ``vcov`` estimates by default for ``nAGQ > 0``
+  (``use.hessian=TRUE``). They equal the inverse of a Richardson-extrapolated Hessian
+  (R ``numDeriv``) of lme4's deviance function at its maximum to ~1e-8 for AGQ; for the
+  Laplace approximation lme4's deviance is exact only to its PIRLS tolerance (~1e-6),
+  and ours match the Hessian of the exact Laplace approximation instead. What lme4's
+  ``vcov`` prints can differ more: it inverts a plain finite difference (step 1e-4) of
+  the deviance at the point where glmer's derivative-free optimiser stopped, typically
+  within 2e-5 of ours but, for the Laplace approximation, sometimes far off (lme4 then
+  warns and may fall back to the RX-based covariance, which treats the SD as known).
 * The default ``n_quad=7`` is the number of points of Stata's ``melogit`` and
   ``mecloglog``; lme4's default is the Laplace approximation, ``nAGQ = 1``. Stata's
   default rule adapts to the posterior mean and variance of each unit's intercept
