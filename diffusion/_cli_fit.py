@@ -39,9 +39,13 @@ __all__ = ["ExposureSpec", "parse_exposure", "FitInputs", "load_inputs", "build_
            "events_per_parameter_warning", "window_notes", "cli_message"]
 
 #: fewer events than this per estimated parameter earns a warning before the results:
-#: the rule of thumb of Peduzzi et al. (1996, J Clin Epidemiol 49:1373) for logistic
-#: and Cox regression, below which coefficients and their p-values are biased and
-#: unstable. Vittinghoff & McCulloch (2007) find 5-9 often adequate: it is a warning.
+#: the rule of thumb of Peduzzi et al. (1996, J Clin Epidemiol 49:1373-1379) for logistic
+#: regression, below which coefficients were biased both ways and Wald tests and
+#: intervals lost their nominal properties. Vittinghoff & McCulloch (2007, "Relaxing the
+#: rule of ten events per variable in logistic and Cox regression") find fewer often
+#: adequate: hence a warning, not an error. The count leaves out the intercept, as
+#: that literature does, and includes the time terms, which are estimated like any
+#: covariate.
 MIN_EPP = 10
 
 # ================================================================ exposures
@@ -549,10 +553,11 @@ def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
 def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | None:
     """The warning printed before the results when events are few per parameter, else None.
 
-    Every estimated coefficient counts: intercept, time terms and covariates.
-    ``fixed_design`` (treaty, replicate: the user cannot drop terms) changes the advice.
+    Every estimated coefficient but the intercept counts: covariates, exposures and
+    time terms (see :data:`MIN_EPP`). ``fixed_design`` (treaty, replicate: the user
+    cannot drop terms) changes the advice.
     """
-    n_par = len(res.params)
+    n_par = sum(1 for t in res.params.index if t != "Intercept")
     n_events = int(res.n_events)
     if n_par == 0 or n_events >= MIN_EPP * n_par:
         return None
@@ -563,8 +568,8 @@ def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | No
         advice = "read the verdicts as tentative, or rerun with --firth for bias-reduced estimates"
     else:
         advice = "use fewer terms, or rerun with --firth for bias-reduced estimates"
-    return (f"warning: {n_events} events for {n_par} estimated parameters "
-            f"({n_events / n_par:.1f} per parameter): fewer than {MIN_EPP} events per "
+    return (f"warning: {n_events} events for {n_par} estimated parameters besides the "
+            f"intercept ({n_events / n_par:.1f} per parameter): fewer than {MIN_EPP} events per "
             f"estimated parameter, so the estimates, p-values and any verdict below are "
             f"unreliable; {advice}.")
 

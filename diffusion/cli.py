@@ -251,17 +251,16 @@ def _treaty(args: argparse.Namespace) -> int:
     try:
         rep = run_treaty(args.name, events=events, start=args.start, end=end,
                          name=args.name.lower(), firth=args.firth)
-    except SeparationError as exc:
-        hint = "" if args.firth else " Rerun with --firth for bias-reduced estimates."
-        raise SeparationError(f"{args.file}: {cli_message(str(exc))}{hint}") from exc
     except DiffusionError as exc:
         from diffusion._cli_fit import MIN_EPP
         from diffusion.errors import EstimationError
 
         msg = cli_message(str(exc))
-        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * 9:
-            msg += (f" The file lists {len(events)} ratification(s) for a design of 9 "
-                    f"parameters: too few to estimate it reliably.")
+        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * 8:
+            msg += (f" The file lists {len(events)} ratification(s) for a design of 8 "
+                    f"parameters besides the intercept: too few to estimate it reliably.")
+        if isinstance(exc, SeparationError) and not args.firth:
+            msg += " Rerun with --firth for bias-reduced estimates."
         if "unknown iso3 code" in msg or "unknown cown code" in msg:
             msg += (" A column of country names is matched by diffusion.countries.harmonize: "
                     "name it country, or pass --country COLUMN.")
@@ -502,10 +501,10 @@ exposures (--exposure, repeatable; default column name in brackets):
 
 The default formula is "event ~" every exposure and covariate.
 
-small data: with fewer than 10 events per estimated parameter (intercept, time
-terms and covariates all count) a warning is printed before the estimates: the
-rule of thumb of Peduzzi et al. (1996) for logistic and Cox regression, below
-which estimates and p-values are biased and unstable. --firth fits the
+small data: with fewer than 10 events per estimated parameter (covariates,
+exposures and time terms count; the intercept does not) a warning is printed
+before the estimates: the rule of thumb of Peduzzi et al. (1996) for logistic
+regression, below which estimates and p-values are biased and unstable. --firth fits the
 discrete-time model by bias-reduced maximum likelihood (diffusion.FirthHazard);
 a separation error suggests it.
 
@@ -622,9 +621,9 @@ def build_parser() -> argparse.ArgumentParser:
               diffusion.countries.harmonize); --country COLUMN names another.
 
             small data: fewer than {MIN_EPP} events per estimated parameter (the main model
-              estimates 9: intercept, 3 duration terms, 5 covariates) prints a warning
-              before the verdicts (Peduzzi et al. 1996's rule of thumb); --firth gives
-              bias-reduced estimates.
+              estimates 8 besides the intercept: 3 duration terms, 5 covariates) prints a
+              warning before the verdicts (Peduzzi et al. 1996's rule of thumb); --firth
+              gives bias-reduced estimates.
 
             example:
               python -m diffusion treaty my_treaty.csv --start 1990 --json out.json"""))

@@ -29,7 +29,7 @@ from diffusion.cli import main
 from diffusion.replications import NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = settings(max_examples=25, deadline=None, derandomize=True,
+FAST = settings(max_examples=20, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -229,7 +229,7 @@ def _fit_world(seed: int = 3, n: int = 30):
     rng = np.random.default_rng(seed)
     units = np.arange(1, n + 1) * 10
     events = pd.DataFrame({"cown": units[: n // 2],
-                           "year": rng.integers(1991, 2000, n // 2)})
+                           "year": rng.integers(1991, 2006, n // 2)})
     membership = pd.DataFrame({"cown": units, "start": 1990,
                                "end": pd.array([None] * n, dtype="Int64")})
     return events, membership
@@ -276,24 +276,27 @@ def test_fit_says_when_end_is_beyond_the_data(tmp_path):
 
 
 def test_fit_warns_before_the_estimates_and_offers_firth(tmp_path):
-    """15 events for 2 parameters in a 1-parameter design: 7.5 < 10 per parameter."""
+    """15 events for world_share and a cubic in duration: 15 / 4 = 3.75 < 10 per parameter."""
     events, membership = _fit_world()
     e = write(tmp_path, "e.csv", events.to_csv(index=False))
     m = write(tmp_path, "m.csv", membership.to_csv(index=False))
     base = ["fit", "--events", e, "--membership", m, "--exposure", "world_share",
-            "--time", "none", "--end", "2005"]
+            "--time", "cubic", "--end", "2005"]
     code, out, err = run(base)
     assert code == 0, err
-    warning = ("warning: 15 events for 2 estimated parameters (7.5 per parameter): fewer "
-               "than 10 events per estimated parameter")
+    warning = ("warning: 15 events for 4 estimated parameters besides the intercept (3.8 per "
+               "parameter): fewer than 10 events per estimated parameter")
     assert warning in out
     assert out.index(warning) < out.index("Formula:")
     assert "--firth" in out
     code, out, err = run([*base, "--firth"])
     assert code == 0, err
     assert "(Firth)" in out and warning in out
-    code, _, err = run([*base, "--firth", "--model", "cox"])
+    code, _, err = run([*base, "--firth", "--model", "cox", "--time", "none"])
     assert_error(code, err, "--firth fits discrete-time models")
+    # one parameter, 15 events: no warning
+    code, out, err = run([*base[:-4], "--time", "none", "--end", "2005"])
+    assert code == 0 and "warning" not in out, err
 
 
 # ------------------------------------------------------------------ treaty
@@ -384,9 +387,10 @@ def test_treaty_small_data_warns_before_the_verdicts_and_fits_firth(tmp_path, ce
                           "--json", str(out_json)])
     assert code == 0, err
     data = json.loads(out_json.read_text())
-    n_par = len(data["params"])
-    assert data["n_events"] < 10 * n_par  # the case this test is about
-    warning = (f"warning: {data['n_events']} events for {n_par} estimated parameters")
+    n_par = len(data["params"]) - 1  # the intercept aside
+    assert n_par == 8 and data["n_events"] < 10 * n_par  # the case this test is about
+    warning = (f"warning: {data['n_events']} events for 8 estimated parameters besides "
+               f"the intercept")
     assert warning in out and "fewer than 10 events per estimated parameter" in out
     assert out.index(warning) < out.index("Published claim beside our estimate")
     assert "--firth" in out

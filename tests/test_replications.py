@@ -163,7 +163,7 @@ def test_cli_treaty_on_user_file(tmp_path, capsys):
     ("iso3,year\nFRA,2010\nXXX,2011\n", r"unknown iso3 code\(s\) in column 'iso3': row 3: 'XXX'"),
     ("iso3,year\nFRA,2010\nDEU,3000\n", r"impossible year\(s\) in column 'year': row 3: 'DEU' 3000"),
     ("iso3,year\nFRA,2010\nFRA,2011\n", "same country"),
-    ("country,year\nFrance,2010\n", "needs a country column"),
+    ("nation,year\nFrance,2010\n", "no country column.*diffusion.countries.harmonize"),
     ("iso3,year\nFRA,soon\n", "non-numeric"),
 ])
 def test_cli_treaty_bad_files_exit_2(tmp_path, capsys, content, match):
