@@ -1168,7 +1168,7 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         f"those years): {len(members)} states, of which **{int(covered.sum())} have a row**. "
         f"{len(table) - int(covered.sum())} rows fall outside that list. The "
         f"{len(uncovered)} states without a row are *not* coded as non-adopters: no source "
-        "was read for them, so they leave the risk set (see Notes for users).",
+        "was read for them, so they leave the risk set (see Known issues).",
         "",
         "Rows by COW region (conventional code ranges) and confidence:",
         "",
@@ -1226,7 +1226,7 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "is kept in the build input, not in this table: the reference folder's three tables "
         "and the project's `scripts/sources/science_policy_review.csv`.",
         "",
-        "## Sources and licence",
+        "## Source",
         "",
         "Each row cites one public page that was read (agency and ministry histories, "
         "founding laws and official gazettes, archives, CIA National Intelligence Survey "
@@ -1234,8 +1234,13 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "copies). Input rows: "
         + ", ".join(f"{n} from `{i}`"
                     for i, n in merged["input"].value_counts().sort_index().items())
-        + ". The table holds facts (names and years) with citations; the quotes are short "
-        "extracts kept for attribution. No reuse licence is stated by most sources.",
+        + ".",
+        "",
+        "## Licence",
+        "",
+        "The table holds facts (names and years) with citations; the quotes in the build "
+        "input are short extracts kept for attribution. Most sources state no reuse licence; "
+        "some are CC BY-SA (Wikipedia and its copies) or copyrighted.",
         "",
         "This is not Finnemore's or Jang's data (neither was found); it was compiled "
         "independently to their definitions, and years may differ from theirs.",
@@ -1271,7 +1276,7 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         f"{len(agreement) - len(dated)} adopt by 1990 here. The 1962 list is illustrative "
         "(\"countries as dissimilar as ...\"), not the full set of 1962 adopters.",
         "",
-        "## Notes for users",
+        "## Known issues and notes for users",
         "",
         "- A state without a row is not a non-adopter: for an event history, drop it from "
         "the risk set (and count it), or treat the whole analysis as restricted to covered "

@@ -49,6 +49,9 @@ COLUMNS = {
                                      "alter_surveyed"],
     "load_work_injury": ["iso3", "cown", "country", "independence", "first_law",
                          "first_law_type", "first_socins", "full_coverage"],
+    "load_science_policy": ["iso3", "cown", "country", "year", "body", "body_type",
+                            "ministry_year", "ministry", "confidence", "source",
+                            "upper_bound"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -65,6 +68,7 @@ TABLES = {
     "medical_innovation": ds.load_medical_innovation,
     "work_injury": ds.load_work_injury,
     "medical_innovation_ties": ds.load_medical_innovation_ties,
+    "science_policy": ds.load_science_policy,
 }
 
 
