@@ -92,9 +92,10 @@ def coco_iso3(names: Sequence[str]) -> list[list[str]] | None:
 
     None when country_converter cannot be loaded or fails (the caller says so).
     """
-    # coco's regexes expect ASCII apostrophes ("Cote d'Ivoire")
-    cleaned = [str(n).replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-               for n in names]
+    # coco's regexes expect ASCII apostrophes ("Cote d'Ivoire") and single spaces
+    # ("viet.?nam" misses "Viet   Nam")
+    cleaned = [" ".join(str(n).replace("\u2019", "'").replace("\u2018", "'")
+                        .replace("`", "'").split()) for n in names]
     cc = _coco()
     if cc is None:  # pragma: no cover - country_converter unusable here
         return None

@@ -93,7 +93,8 @@ _YPR = StateMatch(None, 680, 680, "South Yemen (Yemen People's Republic), COW an
                   historical=True)
 _YEMEN = StateMatch("YEM", 679, 678, "Yemen (unified), COW 679, G&W 678")
 _ANNAM = StateMatch("VNM", None, 815, "Vietnam (Annam), G&W 815")
-_DRV = StateMatch("VNM", 816, 816, "North Vietnam (Democratic Republic of Vietnam), COW and G&W 816")
+_DRV = StateMatch("VNM", 816, 816,
+                  "North Vietnam (Democratic Republic of Vietnam), COW and G&W 816")
 _RVN = StateMatch(None, 817, 817, "South Vietnam (Republic of Vietnam), COW and G&W 817",
                   historical=True)
 _VIETNAM = StateMatch("VNM", 816, 816, "Vietnam, COW and G&W 816")
@@ -130,20 +131,41 @@ KOREA = Family("Korea", (
 ), None)
 CONGO = Family("Congo", (Period(None, None, (_COG, _COD)),), None)
 
-FAMILIES = (GERMANY, YEMEN, VIETNAM, KOREA, CONGO)
+# The German Federal Republic and the Yemen Arab Republic absorbed the German
+# Democratic Republic and the Yemen People's Republic in 1990 and go on as unified
+# Germany and Yemen (G&W keep their codes 260 and 678 and their names; COW gives them
+# 255 and 679 from 1990): their names after 1990 are the unified states'.
+_FRG_1949 = StateMatch(None, 260, 260, "German Federal Republic, historical state, COW 260",
+                       historical=True)
+_YAR_1918 = StateMatch(None, 678, 678, "Yemen Arab Republic, historical state, COW 678",
+                       historical=True)
+FRG = Family("German Federal Republic", (
+    Period(None, 1990, (_FRG_1949,)),
+    Period(1991, None, (_GERMANY,)),
+), _FRG_1949)
+YAR = Family("Yemen Arab Republic", (
+    Period(None, 1989, (_YAR_1918,)),
+    Period(1990, None, (_YEMEN,)),
+), _YAR_1918)
+
+FAMILIES = (GERMANY, YEMEN, VIETNAM, KOREA, CONGO, FRG, YAR)
 # names that are the family's whatever country_converter says ("Korea" is not South Korea)
 _BY_NAME = {"korea": KOREA, "congo": CONGO, "the congo": CONGO}
 # states of today whose earlier years belong to another state
 _BY_ISO3 = {"DEU": GERMANY, "YEM": YEMEN, "VNM": VIETNAM}
+# historical states that go on as a unified state (by COW code)
+_BY_HISTORICAL_COW = {260: FRG, 678: YAR}
 
 
 def family_of(normalized: str | None, match: StateMatch | None) -> Family | None:
     """The year-dependent family of a name (normalized) or of a year-blind match."""
     if normalized is not None and normalized in _BY_NAME:
         return _BY_NAME[normalized]
-    if match is not None and not match.historical and match.iso3 in _BY_ISO3:
-        return _BY_ISO3[match.iso3]
-    return None
+    if match is None:
+        return None
+    if match.historical:
+        return _BY_HISTORICAL_COW.get(match.cown)  # type: ignore[arg-type]
+    return _BY_ISO3.get(match.iso3)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ spells

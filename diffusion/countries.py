@@ -13,9 +13,63 @@ How a value is matched
 1. the table of historical states below (names of states that no longer exist, and
    that have a COW / Gleditsch-Ward code but no current ISO code);
 2. country_converter's regular expressions (``coco``; ISO3 result), for current
-   countries under any of their usual names;
+   countries under any of their usual names -- kept only when every word of the name
+   belongs to a name of that country or is a word of state form (below);
 3. the English names of the bundled crosswalk
    (:func:`diffusion.datasets.load_regions`: Baden, Bavaria, Hanover, Tibet, ...).
+
+country_converter's expressions *search* the name, so on their own they would make
+"Niger State" (a Nigerian state) Niger, "Western Australia" Australia and "Punjab
+(India)" India. A match is kept only when each word of the name is a word of one of
+the country's names (country_converter's short and official names and the literal
+words of its expression, the crosswalk's and the state-system list's names), a word
+of state form ("republic", "rep", "dem", "people's", "of", "the", "sar", "pdr",
+...), or a word the country's expression matches whole ("usa", "uae", "drc"). Other
+names are left unmatched with a note (kind ``country_partial``) naming the country
+and the extra words.
+
+Names that denote several states
+--------------------------------
+"Congo" (Republic of the Congo, 484, or Democratic Republic of the Congo, 490),
+"Korea" after 1947 (North, 731, or South, 732), and names country_converter gives
+several countries ("France and Germany") are never given one of them: their rows get
+a missing code, and :attr:`Harmonized.ambiguous` and a note (kind
+``country_ambiguous``) list them with their candidates; with ``errors="raise"`` they
+are an error. With ``year=``, a name is given the state that existed in its row's
+year:
+
+| name (and any spelling coco gives the same ISO3) | years     | COW        | G&W        |
+|--------------------------------------------------|-----------|------------|------------|
+| Germany                                          | to 1945   | 255        | 255        |
+|                                                  | 1946-1990 | 260 (FRG)  | 260        |
+|                                                  | from 1991 | 255        | 260        |
+| Yemen                                            | to 1966   | 678        | 678        |
+|                                                  | 1967-1989 | 678 or 680: ambiguous  |  |
+|                                                  | from 1990 | 679        | 678        |
+| Vietnam                                          | to 1893   | none       | 815        |
+|                                                  | 1894-1953 | 816        | 816        |
+|                                                  | 1954-1975 | 816 or 817: ambiguous  |  |
+|                                                  | from 1976 | 816        | 816        |
+| Korea                                            | to 1947   | 730        | 730        |
+|                                                  | from 1948 | 731 or 732: ambiguous  |  |
+| Congo                                            | any year  | 484 or 490: ambiguous  |  |
+
+The boundaries are those of the state-system table
+(:func:`diffusion.datasets.load_state_system`); in 1990, when COW lists 255 and 260,
+678, 679 and 680, the name is the state the project's covariates table gives it.
+"Germany" 1946-1990 is read as the German Federal Republic, as the covariates table
+codes Germany's rows, with a note (kind ``country_read_as``): write "East Germany" or
+"German Democratic Republic" for the GDR (265). "North Yemen", "South Vietnam",
+"Republic of Vietnam", ... name one state in any year. Without ``year=``, Germany,
+Yemen and Vietnam are coded as today's state and a note (``country_year_blind``)
+says so; Korea and Congo stay ambiguous.
+
+With ``year=``, a historical state is a country only in its own years (its spells in
+COW or G&W): "Bavaria" is COW 245 in 1850 and unmatched in 2000, when it is a German
+Land (note kind ``country_not_in_year``). A code that is not a member of the target
+system in its row's year (Germany 1950 in COW, which lists the German Federal
+Republic from 1955; South Sudan before 2011) is kept and noted
+(``country_not_member``).
 
 Names are compared after removing accents, case and punctuation ("Côte d’Ivoire" and
 "cote d'ivoire" are one name). ``source="iso3"``, ``"cown"`` and ``"gwcode"`` look the
@@ -39,7 +93,7 @@ Historical states
 | Austria-Hungary                                        | 300 | 300 |                                             |
 | Ottoman Empire                                         | 640 | 640 | 640 is also Turkey's                        |
 | Prussia                                                | 255 | 255 | COW 255 is also unified Germany's           |
-| Korean Empire, Kingdom of Korea (to 1905/1910)         | 730 | 730 | plain "Korea" is South Korea                |
+| Korean Empire, Kingdom of Korea (to 1905/1910)         | 730 | 730 | plain "Korea": see above                    |
 | Zanzibar                                               | 511 | 511 |                                             |
 | Kosovo                                                 | 347 | 347 | XKX is a user-assigned code, not ISO        |
 
@@ -52,11 +106,13 @@ have no current ISO code): use ``to="cown"`` or ``"gwcode"`` for historical data
 The retired ISO codes are accepted with ``source="iso3"``, as are ZAR (Zaire, now
 COD), ROM (Romania, ROU) and TMP (East Timor, TLS).
 
-Codes are converted year-blind. COW 345, 365, 255 and 640, and G&W 260 and 678,
-denote both a historical state and its present successor; the crosswalk maps them
-to the successor's ISO code (SRB, RUS, DEU, TUR, DEU, YEM) and the result says so in
-a note. For country-year data across such a change, convert with the year in view
-(e.g. with :func:`diffusion.datasets.load_state_system`).
+Without ``year=``, codes are converted year-blind. COW 345, 365, 255 and 640, and
+G&W 260 and 678, denote both a historical state and its present successor; the
+crosswalk maps them to the successor's ISO code (SRB, RUS, DEU, TUR, DEU, YEM) and
+the result says so in a note. With ``year=``, the codes of Germany, Yemen and Vietnam
+(ISO3 DEU, YEM, VNM; COW 255, 679, 816; G&W 260, 678, 816) are converted to the state
+of the row's year by the table above (G&W 260 in 1970 is COW 260, in 1995 COW 255;
+ISO3 YEM in 1980 is the Yemen Arab Republic, 678); other codes stay year-blind.
 """
 
 from __future__ import annotations
@@ -72,16 +128,8 @@ import numpy as np
 import pandas as pd
 
 from diffusion._coco import coco_iso3, coco_regex, coco_vocabulary
-from diffusion._country_years import (
-    Family,
-    StateMatch,
-    alive,
-    family_of,
-    life,
-    member,
-    spells,
-    years_text,
-)
+from diffusion._country_years import StateMatch, family_of
+from diffusion._country_outcomes import SOURCE_TEXT, Found, Outcome, Report, resolve
 from diffusion._notes import Note
 from diffusion.data.checks import (
     check_columns,
@@ -89,7 +137,6 @@ from diffusion.data.checks import (
     check_option,
     check_years,
     listing,
-    preview,
     show,
 )
 from diffusion.errors import DataError, SpecificationError
@@ -134,11 +181,13 @@ HISTORICAL_STATES: tuple[HistoricalState, ...] = (
                     ("east germany", "germany east", "german democratic republic", "gdr", "ddr",
                      "germany democratic republic"), ("DDR",)),
     HistoricalState("Yemen Arab Republic", 678, 678,
-                    ("yemen arab republic", "north yemen", "yemen north", "yar")),
+                    ("yemen arab republic", "north yemen", "yemen north", "yar",
+                     "arab republic of yemen", "yemen arab republic of yemen")),
     HistoricalState("Yemen People's Republic", 680, 680,
                     ("south yemen", "yemen south", "yemen people s republic",
                      "yemen peoples republic", "people s democratic republic of yemen",
                      "peoples democratic republic of yemen", "yemen pdr", "yemen p d r",
+                     "yemen people s republic of", "yemen peoples republic of",
                      "democratic yemen", "yemen democratic"), ("YMD",)),
     HistoricalState("Republic of Vietnam", 817, 817,
                     ("south vietnam", "vietnam south", "south viet nam", "viet nam south",
@@ -161,15 +210,6 @@ HISTORICAL_STATES: tuple[HistoricalState, ...] = (
 
 # retired ISO codes of states that continue under a new code
 _RENAMED_ISO3 = {"ZAR": "COD", "ROM": "ROU", "TMP": "TLS"}
-
-# codes that denote a historical state and its successor (year-blind conversion)
-_SHARED_CODES = {
-    "cown": {345: "Yugoslavia to 2006 and Serbia since", 365: "the Soviet Union to 1991 "
-             "and Russia since", 255: "Prussia/Germany to 1945 and unified Germany since "
-             "1990", 640: "the Ottoman Empire and Turkey"},
-    "gwcode": {260: "the German Federal Republic and unified Germany since 1990",
-               678: "the Yemen Arab Republic and unified Yemen since 1990"},
-}
 
 # other spellings of crosswalk names that country_converter does not know
 _CROSSWALK_ALIASES = {
@@ -392,7 +432,7 @@ def harmonize(
     if source is None:
         source = _guess_source(raw[~missing], column)
         notes.append(Note("country_source", int((~missing).sum()),
-                          f"column {show(column)} read as {_SOURCE_TEXT[source]} "
+                          f"column {show(column)} read as {SOURCE_TEXT[source]} "
                           f"(pass source= to say otherwise)."))
     if source in ("name", "iso3"):
         _check_text(raw, missing, column, source)
@@ -406,22 +446,22 @@ def harmonize(
     row_years: list[int | None] = (
         [None] * len(keys) if years is None else
         [None if np.isnan(y) else int(y) for y in years])
-    outcome_of: dict[tuple[Any, int | None], _Outcome] = {}
-    outcomes: list[_Outcome | None] = []
+    outcome_of: dict[tuple[Any, int | None], Outcome] = {}
+    outcomes: list[Outcome | None] = []
     for k, m, y in zip(keys, missing, row_years):
         if m:
             outcomes.append(None)
             continue
         pair = (k, y)
         if pair not in outcome_of:
-            outcome_of[pair] = _resolve(found.get(k), k, y, source, years is not None)
+            outcome_of[pair] = resolve(found.get(k), k, y, source, years is not None)
         outcomes.append(outcome_of[pair])
     values = [o.state.code(to) if o is not None and o.kind == "coded" else None
               for o in outcomes]
     new = _column(values, to, table.index)
 
     # ------------------------------------------------------------ report
-    report = _Report(raw, keys, table.index, outcomes, row_years, column, to, source, year,
+    report = Report(raw, keys, table.index, outcomes, row_years, column, to, source, year,
                      has_year_column="year" in table.columns)
     unmatched, unmatched_rows = report.values_rows(lambda o: o.kind != "coded")
     ambiguous, ambiguous_rows = report.values_rows(lambda o: o.kind == "ambiguous")
@@ -436,252 +476,7 @@ def harmonize(
                       tuple(notes), ambiguous, ambiguous_rows, year)
 
 
-# ------------------------------------------------------------------ outcomes
-@dataclass(frozen=True)
-class _Found:
-    """What a value matches year-blind."""
-
-    state: StateMatch | None = None               # one state
-    candidates: tuple[StateMatch, ...] = ()      # several (country_converter)
-    family: Family | None = None                 # its state depends on the year
-    partial: str | None = None                   # words left unexplained ("state")
-    via: str = ""                                # "historical", "coco", "crosswalk", "code"
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What one (value, year) is: coded, unmatched, not a state that year, ambiguous."""
-
-    kind: Literal["coded", "unmatched", "partial", "not_in_year", "ambiguous"]
-    state: StateMatch | None = None
-    candidates: tuple[StateMatch, ...] = ()
-    by_year: bool = False         # resolved with the row's year (family)
-    year_blind: Family | None = None  # a family name coded without a year
-    read_as: str | None = None    # Germany 1946-1990
-    partial: str | None = None
-
-
-def _resolve(found: _Found | None, key: Any, year: int | None, source: str,
-             by_year: bool) -> _Outcome:
-    """The outcome of one value in one year (``year`` None: no year for this row)."""
-    if found is None:
-        return _Outcome("unmatched")
-    if found.partial is not None:
-        return _Outcome("partial", partial=found.partial)
-    if found.candidates:
-        return _Outcome("ambiguous", candidates=found.candidates)
-    fam = found.family
-    if fam is not None and source != "name" and not by_year:
-        fam = None  # codes without a year column: year-blind, as before (shared-code notes)
-    if fam is not None:
-        if year is None:
-            if fam.today is None:
-                return _Outcome("ambiguous", candidates=fam.states)
-            return _Outcome("coded", fam.today, year_blind=fam)
-        period = fam.at(year)
-        states = period.states
-        if source != "name":  # a code names one of the period's states, or keeps its own
-            states = tuple(s for s in states if s.code(source) == key) or (found.state,)
-        if len(states) > 1:
-            return _Outcome("ambiguous", candidates=states)
-        return _Outcome("coded", states[0], by_year=True,
-                        read_as=period.note if source == "name" else None)
-    state = found.state
-    if year is not None and source == "name" and state.historical and not alive(state, year):
-        return _Outcome("not_in_year", state)
-    return _Outcome("coded", state)
-
-
-class _Report:
-    """Counts and messages of :func:`harmonize`'s outcomes, grouped by value."""
-
-    def __init__(self, raw: pd.Series, keys: list[Any], index: pd.Index,
-                 outcomes: list[_Outcome | None], years: list[int | None], column: str,
-                 to: str, source: str, year: str | None, *, has_year_column: bool) -> None:
-        self.raw, self.keys, self.index, self.outcomes = raw, keys, index, outcomes
-        self.years, self.column, self.to, self.source, self.year = years, column, to, source, year
-        self.has_year_column = has_year_column
-
-    # -------------------------------------------------------------- grouping
-    def groups(self, keep: Any, by: Any = None) -> dict[Any, list[int]]:
-        """Positions of the rows whose outcome passes ``keep``, by value (and ``by``)."""
-        out: dict[Any, list[int]] = {}
-        for i, (k, o) in enumerate(zip(self.keys, self.outcomes)):
-            if o is not None and keep(o):
-                out.setdefault(k if by is None else (k, by(o, i)), []).append(i)
-        return out
-
-    def values_rows(self, keep: Any) -> tuple[tuple[Any, ...], tuple[Hashable, ...]]:
-        g = self.groups(keep)
-        rows = sorted(i for v in g.values() for i in v)
-        return tuple(g), tuple(_label(self.index[i]) for i in rows)
-
-    def raw_of(self, key: Any) -> str:
-        return show(_raw_of(key, self.raw, self.keys))
-
-    def rows(self, positions: list[int]) -> str:
-        return _rows_text([self.index[i] for i in positions])
-
-    def years_of(self, positions: list[int]) -> str:
-        ys = sorted({self.years[i] for i in positions if self.years[i] is not None})
-        return preview(ys, 5)
-
-    # -------------------------------------------------------------- texts
-    def _unmatched(self) -> tuple[int, int, str] | None:
-        g = self.groups(lambda o: o.kind in ("unmatched", "partial"))
-        if not g:
-            return None
-        shown = listing([f"{self.raw_of(k)} ({self.rows(p)})" for k, p in g.items()], 10)
-        return len(g), sum(map(len, g.values())), shown
-
-    def _partial(self) -> tuple[int, int, str] | None:
-        g = self.groups(lambda o: o.kind == "partial", by=lambda o, i: o.partial)
-        if not g:
-            return None
-        shown = listing([f"{self.raw_of(k)} ({why})" for (k, why) in g], 10)
-        return len(g), sum(map(len, g.values())), shown
-
-    def _not_in_year(self) -> tuple[int, int, str] | None:
-        g = self.groups(lambda o: o.kind == "not_in_year", by=lambda o, i: o.state)
-        if not g:
-            return None
-        shown = listing([f"{self.raw_of(k)} in {self.years_of(p)} ({self.rows(p)}; "
-                         f"{s.name} existed {years_text(life(s) or ())})"
-                         for (k, s), p in g.items()], 10)
-        return len({k for k, _ in g}), sum(map(len, g.values())), shown
-
-    def _ambiguous(self) -> tuple[int, int, str] | None:
-        g = self.groups(lambda o: o.kind == "ambiguous", by=lambda o, i: o.candidates)
-        if not g:
-            return None
-        shown = listing([
-            f"{self.raw_of(k)} ({self.rows(p)}"
-            + (f", {self.years_of(p)}" if self.year is not None and self.years_of(p) else "")
-            + f"): {' or '.join(c.describe(self.to) for c in cands)}"
-            for (k, cands), p in g.items()], 10)
-        return len({k for k, _ in g}), sum(map(len, g.values())), shown
-
-    def error_text(self) -> str:
-        parts = []
-        if (u := self._unmatched()) is not None:
-            parts.append(f"{u[0]} value(s) in {u[1]} row(s) match no country "
-                         f"({_SOURCE_TEXT[self.source]}): {u[2]}")
-        if (p := self._partial()) is not None:
-            parts.append(f"{p[0]} of them contain a country's name and other words, and a "
-                         f"state, province or region is not its country: {p[2]}")
-        if (n := self._not_in_year()) is not None:
-            parts.append(f"{n[0]} value(s) in {n[1]} row(s) name historical states in years "
-                         f"they did not exist: {n[2]}")
-        if (a := self._ambiguous()) is not None:
-            parts.append(f"{a[0]} value(s) in {a[1]} row(s) match several states: {a[2]}")
-        todo = "Correct the spelling, write the state's own name"
-        if self.year is None and a is not None:
-            todo += ", pass year='...' (a column of years) to resolve names by year"
-        return (f"table column {show(self.column)}: " + "; ".join(parts) + f". {todo}, "
-                f"recode them yourself, or pass errors='report' to give them a missing code.")
-
-    def notes(self, missing: np.ndarray) -> list[Note]:
-        to, out = self.to, []
-        if (u := self._unmatched()) is not None:
-            out.append(Note("country_unmatched", u[1],
-                            f"{u[0]} value(s) in {u[1]} row(s) match no country and have a "
-                            f"missing {to}: {u[2]}."))
-        if (p := self._partial()) is not None:
-            out.append(Note("country_partial", p[1],
-                            f"{p[0]} value(s) in {p[1]} row(s) contain a country's name and "
-                            f"other words (a state, province or region is not its country) "
-                            f"and are left unmatched: {p[2]}."))
-        if (n := self._not_in_year()) is not None:
-            out.append(Note("country_not_in_year", n[1],
-                            f"{n[0]} value(s) in {n[1]} row(s) name historical states in "
-                            f"years they did not exist and have a missing {to}: {n[2]}."))
-        if (a := self._ambiguous()) is not None:
-            how = ("write the state's own name" if self.year is not None else
-                   "write the state's own name or pass year='...'")
-            out.append(Note("country_ambiguous", a[1],
-                            f"{a[0]} value(s) in {a[1]} row(s) match several states and "
-                            f"have a missing {to} ({how}): {a[2]}."))
-        out.extend(self._coded_notes(missing))
-        return out
-
-    def _coded_notes(self, missing: np.ndarray) -> list[Note]:
-        to, out = self.to, []
-        coded = self.groups(lambda o: o.kind == "coded" and o.state.code(to) is None,
-                            by=lambda o, i: o.state)
-        if coded:
-            why = ("no current ISO code (historical state): use to='cown' or to='gwcode'"
-                   if to == "iso3" else
-                   f"no {'COW' if to == 'cown' else 'G&W'} code (not a state of that system)")
-            n_rows = sum(map(len, coded.values()))
-            n_values = len({k for k, _ in coded})
-            shown = listing([f"{self.raw_of(k)} ({s.label})" for (k, s) in coded], 10)
-            out.append(Note("country_no_code", n_rows,
-                            f"{n_values} value(s) in {n_rows} row(s) were recognised but have "
-                            f"{why}; their {to} is missing: {shown}."))
-        if missing.any():
-            out.append(Note("country_missing", int(missing.sum()),
-                            f"{int(missing.sum())} row(s) have no value in {show(self.column)} "
-                            f"and a missing {to}: "
-                            f"{_rows_text(list(self.index[missing]))}."))
-        hist = self.groups(lambda o: o.kind == "coded" and o.state.historical,
-                           by=lambda o, i: o.state)
-        if hist and self.source in ("name", "iso3") and to != "iso3":
-            n_rows = sum(map(len, hist.values()))
-            out.append(Note("country_historical", n_rows,
-                            f"{len({k for k, _ in hist})} value(s) name historical states: "
-                            f"{listing([f'{self.raw_of(k)} -> {s.label}' for (k, s) in hist], 10)}."))
-        if self.source in _SHARED_CODES and to != self.source:
-            shared = self.groups(lambda o: o.kind == "coded" and not o.by_year)
-            for k, p in shared.items():
-                if k in _SHARED_CODES[self.source]:
-                    system = "COW" if self.source == "cown" else "G&W"
-                    code = self.outcomes[p[0]].state.code(to)
-                    out.append(Note("country_shared_code", len(p),
-                                    f"{system} {k} denotes {_SHARED_CODES[self.source][k]}; "
-                                    f"converted year-blind to {to} {code} ({self.rows(p)})."))
-        blind = self.groups(lambda o: o.year_blind is not None, by=lambda o, i: o.year_blind)
-        if blind:
-            n_rows = sum(map(len, blind.values()))
-            names = listing(dict.fromkeys(f.name for _, f in blind), 5)
-            if self.year is None:
-                why = "without a year: pass year=" + (
-                    "'year' to resolve them" if self.has_year_column else
-                    "'...' (a column of years) to resolve them")
-            else:
-                why = f"because their {show(self.year)} is missing"
-            shown = listing([f"{self.raw_of(k)} -> {f.today.describe(to)}"
-                             for (k, f) in blind], 10)
-            out.append(Note("country_year_blind", n_rows,
-                            f"{n_rows} row(s) name states whose code depends on the year "
-                            f"({names}) and were coded as today's state {why}: {shown}."))
-        read = self.groups(lambda o: o.read_as is not None, by=lambda o, i: (o.state, o.read_as))
-        for (k, (s, text)), p in read.items():
-            out.append(Note("country_read_as", len(p),
-                            f"{self.raw_of(k)} in {self.years_of(p)} ({self.rows(p)}) {text}."))
-        if self.year is not None and to in ("cown", "gwcode"):
-            outside = self.groups(
-                lambda o: o.kind == "coded" and o.state.code(to) is not None,
-                by=lambda o, i: (o.state.code(to), member(o.state.code(to), self.years[i], to)
-                                 if self.years[i] is not None else None))
-            late = {(k, c): p for (k, (c, ok)), p in outside.items() if ok is False}
-            if late:
-                system = "COW" if to == "cown" else "G&W"
-                n_rows = sum(map(len, late.values()))
-                shown = listing([f"{self.raw_of(k)} in {self.years_of(p)} -> {c} (member "
-                                 f"{years_text(spells(to)[c])})" for (k, c), p in late.items()],
-                                10)
-                out.append(Note("country_not_member", n_rows,
-                                f"{n_rows} row(s) were given a {system} code that is not a "
-                                f"member of the {system} state system in their year (code "
-                                f"kept; a state-system risk set leaves them out): {shown}."))
-        return out
-
-
 # ------------------------------------------------------------------ matching
-_SOURCE_TEXT = {"name": "country names", "iso3": "ISO3 codes", "cown": "COW codes",
-                "gwcode": "G&W codes"}
-
-
 _Match = StateMatch
 
 
@@ -739,27 +534,38 @@ def _lookups() -> dict[str, dict[Any, _Match]]:
             known = by[system].get(code)
             if code is not None and (known is None or known.iso3 is None):
                 by[system][code] = m
+    # the state-system lists' own names ("Hesse-Kassel (Electoral)", "United Provinces of
+    # Central America", "Vietnam (Annam/Cochin China/Tonkin)") name their codes' states
+    from diffusion.datasets import load_state_system
+
+    for system, col in (("cow", "cown"), ("gw", "gwcode")):
+        ss = load_state_system(system=system)
+        for code, country in zip(ss[col], ss["country"]):
+            known = by[col].get(int(code))
+            if known is not None:
+                by["name"].setdefault(normalize_name(country), known)
     for old, new in _RENAMED_ISO3.items():
         by["iso3"][old] = by["iso3"][new]
     by["historical"] = hist
     return by
 
 
-def _match(distinct: list[Any], source: str) -> tuple[dict[Any, _Found], list[Note]]:
+def _match(distinct: list[Any], source: str) -> tuple[dict[Any, Found], list[Note]]:
     look = _lookups()
     notes: list[Note] = []
     if source != "name":
         table = look[source]
-        return {k: _Found(table[k], family=family_of(None, table[k]), via="code")
+        return {k: Found(table[k], family=family_of(None, table[k]), via="code")
                 for k in distinct if k is not None and k in table}, notes
-    out: dict[Any, _Found] = {}
+    out: dict[Any, Found] = {}
     pending: list[str] = []
     for k in distinct:
         norm = normalize_name(k)
         if norm in look["historical"]:
-            out[k] = _Found(look["historical"][norm], via="historical")
+            state = look["historical"][norm]
+            out[k] = Found(state, family=family_of(None, state), via="historical")
         elif family_of(norm, None) is not None:  # "Korea", "Congo": never one state
-            out[k] = _Found(family=family_of(norm, None), via="name")
+            out[k] = Found(family=family_of(norm, None), via="name")
         elif norm:
             pending.append(k)
     if not pending:
@@ -779,16 +585,16 @@ def _match(distinct: list[Any], source: str) -> tuple[dict[Any, _Found], list[No
             state = look["iso3"][codes[0]]
             extra = _unexplained(norm, codes[0])
             if not extra:
-                out[k] = _Found(state, family=family_of(norm, state), via="coco")
+                out[k] = Found(state, family=family_of(norm, state), via="coco")
                 continue
             if by_name is None:
-                out[k] = _Found(partial=f"{state.name}; also "
+                out[k] = Found(partial=f"{state.name}; also "
                                         f"{listing([repr(w) for w in extra], 5)}")
                 continue
         if by_name is not None:
-            out[k] = _Found(by_name, family=family_of(norm, by_name), via="crosswalk")
+            out[k] = Found(by_name, family=family_of(norm, by_name), via="crosswalk")
         elif len(codes) > 1:
-            out[k] = _Found(candidates=tuple(look["iso3"][c] for c in codes), via="coco")
+            out[k] = Found(candidates=tuple(look["iso3"][c] for c in codes), via="coco")
     return out, notes
 
 
@@ -893,23 +699,6 @@ def _column(values: list[Any], to: str, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(values, dtype="Int64"), index=index)
 
 
-def _rows_by_key(keys: list[Any], missing: np.ndarray, index: pd.Index) -> dict[Any, list]:
-    rows: dict[Any, list] = {}
-    for k, m, label in zip(keys, missing, index):
-        if not m:
-            rows.setdefault(k, []).append(label)
-    return rows
-
-
-def _rows_text(rows: list) -> str:
-    word = "row" if len(rows) == 1 else "rows"
-    return f"{word} {preview([r.item() if isinstance(r, np.generic) else r for r in rows], 5)}"
-
-
-def _label(label: Any) -> Any:
-    return label.item() if isinstance(label, np.generic) else label
-
-
 def _check_text(raw: pd.Series, missing: np.ndarray, column: str, source: str) -> None:
     """Names and ISO3 codes are text: refuse numbers, booleans, lists, ... among them."""
     values = raw.to_numpy(dtype=object)
@@ -932,9 +721,3 @@ def _printable(value: Any) -> bool:
         return len(repr(value)) < 80
     except Exception:  # a hostile __repr__
         return False
-
-
-def _raw_of(key: Any, raw: pd.Series, keys: list[Any]) -> Any:
-    """The first raw value with this key (as the user wrote it)."""
-    v = raw.iloc[keys.index(key)]
-    return v.item() if isinstance(v, np.generic) else v
