@@ -417,6 +417,34 @@ def test_simulation_recovers_truth():
     assert (z.abs() < 4).all()
 
 
+@pytest.mark.slow
+def test_exact_ties_robust_variance_calibration():
+    """Why the default residuals after exact ties are the exact likelihood's, not R's.
+
+    Logit worlds (the exact partial likelihood is then the conditional logistic
+    likelihood given the events of each year, so it estimates the logit coefficients)
+    with about 30 tied events a year and a strong effect of x1: over 200 worlds the
+    clustered SE from the exact likelihood's residuals matches the spread of the
+    estimates; R's (Breslow's residuals at the exact estimate) overstates it by about
+    60 % (a study with 400 worlds: 1.03 and 1.64, coverage 95.5 % and 98.8 %).
+    """
+    kw = dict(n_units=300, link="logit", start=1990, end=2014, intercept=-2.5, x1=1.5,
+              x2=-1.5, regional=1.0, late_entry=0.1)
+    est, se_lik, se_r = [], [], []
+    for seed in range(200):
+        m = CoxHazard(d.simulate.world(seed=5000 + seed, **kw).risk_set(),
+                      covariates=["x1", "x2", "regional"], ties="exact")
+        a, b = m.fit(), m.fit(score_residuals="breslow")
+        est.append(a.params["x1"])
+        se_lik.append(a.std_errors["x1"])
+        se_r.append(b.std_errors["x1"])
+    est, se_lik, se_r = map(np.asarray, (est, se_lik, se_r))
+    sd = est.std(ddof=1)  # Monte Carlo error of the ratios below: about 5 %
+    assert 0.85 < se_lik.mean() / sd < 1.15
+    assert se_r.mean() / sd > 1.35
+    assert np.mean(np.abs(est - 1.5) <= 1.96 * se_lik) > 0.92
+
+
 # ----------------------------------------------------------------- predictions
 def test_baseline_and_predictions(rs_bloc):
     m = CoxHazard(rs_bloc, covariates=["x1", "x2"], strata="bloc")
