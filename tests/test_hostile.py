@@ -141,7 +141,9 @@ def hostile_frame(draw: st.DrawFn, good: pd.DataFrame) -> pd.DataFrame:
         col = draw(st.sampled_from(list(frame.columns)))
         new = draw(hostile_column(frame[col]))
         if len(new) == len(frame):
-            frame[col] = new.to_numpy() if new.dtype == object else new
+            # an object Series as it is (pandas would try to infer a dtype from a bare array)
+            frame[col] = (pd.Series(list(new), index=frame.index, dtype=object)
+                          if new.dtype == object else new.set_axis(frame.index))
         else:
             frame = frame.iloc[:0]
     elif what == "dupcol":

@@ -45,6 +45,7 @@ __all__ = [
     "check_unique",
     "check_units",
     "check_hashable",
+    "check_int_range",
     "check_not_dates",
     "check_positive_int",
     "check_option",
@@ -101,7 +102,26 @@ def check_frame(obj: Any, *, name: str) -> pd.DataFrame:
             f"name(s): {preview(list(pd.unique(dup)))}. Rename or drop the extra columns "
             f"(e.g. table.loc[:, ~table.columns.duplicated()])."
         )
+    for j in np.flatnonzero((obj.dtypes == object).to_numpy()):
+        check_int_range(obj.iloc[:, j], name=name, column=obj.columns[j])
     return obj
+
+
+def check_int_range(values: pd.Series, *, name: str, column: Any) -> None:
+    """Refuse Python integers beyond the range of a float (pandas overflows on them)."""
+    if values.dtype != object or "integer" not in pd.api.types.infer_dtype(values, skipna=True) \
+            and pd.api.types.infer_dtype(values, skipna=True) != "mixed":
+        return
+    huge = values.map(lambda v: isinstance(v, int) and abs(v) > _HUGE).to_numpy(dtype=bool)
+    if huge.any():
+        raise DataError(
+            f"{name}: column {show(column)} holds {int(huge.sum())} integer(s) beyond 1e300 "
+            f"(e.g. one with {len(str(values[huge].iloc[0]))} digits); give numbers a float "
+            f"can hold."
+        )
+
+
+_HUGE = 10**300
 
 
 def check_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str) -> None:

@@ -29,7 +29,7 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,6 +45,7 @@ from diffusion.data.checks import (
     check_columns,
     check_frame,
     check_hashable,
+    check_int_range,
     check_option,
     check_positive_int,
     check_unique,
@@ -473,6 +474,15 @@ class RiskSet:
         check_unique(pd.DataFrame({unit: units_col.to_numpy(), time: years}), [unit, time],
                      name="panel", what="unit-period")
         raw_event = frame[event]
+        if raw_event.dtype == object:
+            odd = raw_event.map(_not_scalar).to_numpy(dtype=bool)
+            if odd.any():
+                where = np.flatnonzero(odd)[:5]
+                raise InvalidEventError(
+                    f"panel column {show(event)} holds {int(odd.sum())} value(s) that are not "
+                    f"0 or 1 but objects, e.g. "
+                    f"{listing([f'{show(units_col.iloc[i])} in {years[i]}' for i in where])}. "
+                    f"Recode the event as 0/1.")
         values = pd.to_numeric(raw_event, errors="coerce")
         bad = ~values.isin([0, 1]).to_numpy()
         if bad.any():
@@ -699,6 +709,12 @@ def _check_measure_output(out: Any, measure: Any, n: int) -> tuple[np.ndarray, t
     return arr, notes
 
 
+def _not_scalar(value: Any) -> bool:
+    """An object that is neither missing, text, a number nor a boolean."""
+    return not (value is None or value is pd.NA
+                or isinstance(value, (str, int, float, np.number, np.bool_)))
+
+
 def _check_labels(labels: Any) -> Mapping[Any, Any] | None:
     """A read-only copy of the unit labels (the risk set stays immutable)."""
     if labels is None:
@@ -782,7 +798,12 @@ def _spells_text(spells: pd.DataFrame, u: Any) -> str:
 
 
 def _spells_from_units(units: Any, unit: str) -> pd.DataFrame:
-    values = pd.Series(list(units) if not isinstance(units, pd.Series) else units.to_numpy())
+    if isinstance(units, (str, bytes)) or not isinstance(units, Iterable):
+        raise SpecificationError(f"units must be a list of unit identifiers, got {show(units)}.")
+    values = pd.Series(list(units) if not isinstance(units, pd.Series) else units.to_numpy(),
+                       dtype=object)
+    check_int_range(values, name="units", column=unit)
+    values = pd.Series(values.tolist())  # the dtype pandas infers for the identifiers
     if not len(values):
         raise SpecificationError("units is empty.")
     _check_units(values, name="units", column=unit)

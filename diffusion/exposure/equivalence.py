@@ -219,7 +219,7 @@ def _se_matrix(A: sparse.csr_matrix, v: float, unreachable: str,
     """Burt's structural-equivalence weights for one group (rows: egos)."""
     n = A.shape[0]
     z = csgraph.shortest_path(A, method="D", directed=True, unweighted=True)
-    if max_steps is not None:
+    if max_steps is not None and max_steps < n:  # geodesics are at most n - 1 steps
         z[z > max_steps] = np.inf
     finite = np.isfinite(z)
     top = z[finite].max() if finite.any() else 0.0

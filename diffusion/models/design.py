@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import linalg
 
 from diffusion._notes import Note
-from diffusion.data.checks import preview, show
+from diffusion.data.checks import check_int_range, preview, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import (
     CollinearityError,
@@ -147,6 +147,8 @@ def cluster_column(risk_set: RiskSet, cov_type: str, cluster: str | None) -> str
 
     Refuses ``cluster=`` with another covariance type and a column the risk set lacks.
     """
+    if cluster is not None and not isinstance(cluster, str):
+        raise SpecificationError(f"cluster must be a column name or None, got {show(cluster)}.")
     if cluster is not None and cov_type != "cluster":
         raise SpecificationError(
             f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")
@@ -267,6 +269,7 @@ def _check_kinds(frame: pd.DataFrame, columns: Sequence[str], *, where: str) -> 
                 f"(rs.assign(y=lambda f: f[{show(c)}].dt.year)) or C({c}) of a text label."
             )
         if col.dtype == object:
+            check_int_range(col, name=where, column=c)
             kinds = {type(v).__name__ for v in col.dropna()
                      if not isinstance(v, (str, bool, int, float, np.generic))}
             if kinds:

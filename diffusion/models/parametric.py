@@ -68,6 +68,8 @@ _DIVERGED = 20.0
 
 
 def _cluster_column(rs: RiskSet, cov_type: str, cluster: str | None) -> str | None:
+    if cluster is not None and not isinstance(cluster, str):
+        raise SpecificationError(f"cluster must be a column name or None, got {show(cluster)}.")
     if cluster is not None and cov_type != "cluster":
         raise SpecificationError(
             f"cluster= is only used with cov_type='cluster', not {show(cov_type)}.")

@@ -179,7 +179,13 @@ class Cubic:
 
 @dataclass(frozen=True)
 class Spline:
-    """Natural cubic spline with ``df`` columns (Beck, Katz & Tucker 1998); R ``ns(x, df)``."""
+    """Natural cubic spline with ``df`` columns (Beck, Katz & Tucker 1998); R ``ns(x, df)``.
+
+    ``df`` is an integer from 1 to 100 and must be smaller than the number of distinct
+    clock values in the estimation sample; knots that would coincide (many rows on few
+    values) are refused with a :class:`~diffusion.errors.SpecificationError` rather
+    than passed to scipy.
+    """
 
     df: int = 3
     scale: Scale = "duration"
