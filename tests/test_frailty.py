@@ -13,8 +13,8 @@ Tolerances, and why
 -------------------
 * estimates and the SD against the polished values: 1e-6 relative to
   ``max(|estimate|, SE)`` (a near-zero coefficient is compared on the scale of its SE) --
-  measured below 1e-9 for AGQ and 1e-6 of an SE for the Laplace cases, whose maximum
-  moves with lme4's PIRLS error. Against glmer's own output 1e-5: glmer's
+  measured ~1e-8 of an SE for AGQ and ~1e-6 of an SE for the Laplace cases, whose
+  maximum moves with lme4's PIRLS error. Against glmer's own output 1e-5: glmer's
   derivative-free optimiser stops where the gradient is still ~1e-4, which leaves its
   estimates up to ~5e-6 (relative) from the maximum.
 * log-likelihood: 1e-9 relative. At the same parameters lme4's deviance agrees with ours
@@ -25,7 +25,8 @@ Tolerances, and why
 * standard errors: 1e-6 relative, both sides numerical but accurate far beyond that.
   Ours invert a central difference (step 1e-5 relative) of the analytic gradient, equal
   to a Richardson-extrapolated difference to ~1e-10; R's come from numDeriv's Richardson
-  extrapolation on lme4's deviance function, ~1e-8 from ours for AGQ. For the Laplace
+  extrapolation on lme4's deviance function: ~1e-9 from ours for AGQ, 3e-7 for cloglog
+  AGQ (lme4's cloglog deviance carries ~1e-9 of PIRLS error). For the Laplace
   cases lme4's deviance carries PIRLS errors of ~1e-6 with jumps, so its numerical
   Hessian is good to only ~1e-5: the 1e-6 comparison is with the Hessian of the exact
   Laplace approximation by hand (measured 1e-7), and lme4's is compared at

@@ -23,8 +23,9 @@ Conventions (R vs Stata vs Python)
   gradient, accurate to ~1e-10 relative), of which ``std_errors`` is the ``beta`` block
   -- the quantity lme4's ``vcov`` estimates by default for ``nAGQ > 0``
   (``use.hessian=TRUE``). They equal the inverse of a Richardson-extrapolated Hessian
-  (R ``numDeriv``) of lme4's deviance function at its maximum to ~1e-8 for AGQ; for the
-  Laplace approximation lme4's deviance is exact only to its PIRLS tolerance (~1e-6),
+  (R ``numDeriv``) of lme4's deviance function at its maximum to 1e-9 for AGQ (3e-7 for
+  cloglog, where lme4's PIRLS leaves ~1e-9 in the deviance); for the Laplace
+  approximation lme4's deviance is exact only to ~1e-6 (absolute, its PIRLS tolerance),
   and ours match the Hessian of the exact Laplace approximation instead. What lme4's
   ``vcov`` prints can differ more: it inverts a plain finite difference (step 1e-4) of
   the deviance at the point where glmer's derivative-free optimiser stopped, typically

@@ -55,7 +55,8 @@
 # errors are the square roots of the diagonal of (H / 2)^-1, H the Hessian of the
 # deviance in (theta, beta): the inverse of minus the Hessian of the log-likelihood.
 # Against an analytic-gradient Hessian of the same likelihood (diffusion's engine) these
-# agree to ~1e-8 for AGQ (nAGQ = 7, 15).
+# agree to ~1e-9 for AGQ (nAGQ = 7, 15) with the logit and probit links, to 3e-7 with
+# cloglog.
 #
 # lme4's evaluation of the Laplace approximation (nAGQ = 1) is inexact. It is taken at
 # the conditional modes found by PIRLS, and depends on them to FIRST order (through
@@ -65,10 +66,11 @@
 # deviance ~1e-6 (absolute) from the exact value (modes solved to 1e-15), with jumps
 # where the number of PIRLS iterations changes. (With the default tolPwrss = 1e-7 the
 # error is ~1e-5.) Second differences of such a function are uncertain at ~1e-5
-# relative at best (4e-6 measured with h = 0.1 SE, 2e-4 with h = 0.5 SE), so the Laplace cases also record the exact Laplace approximation computed
-# by hand ("laplace_by_hand": per-unit modes by uniroot to 1e-15) with its standard
-# errors by the same numDeriv method, at the polished parameters. AGQ with several
-# points is insensitive to the centring and needs none of this.
+# relative at best (4e-6 measured with h = 0.1 SE, 2e-4 with h = 0.5 SE), so the
+# Laplace cases also record the exact Laplace approximation computed by hand
+# ("laplace_by_hand": per-unit modes by uniroot to 1e-15) with its standard errors by
+# the same numDeriv method, at the polished parameters. AGQ with several points is
+# insensitive to the centring and needs none of this.
 # ---------------------------------------------------------------------------------------
 
 suppressPackageStartupMessages({
