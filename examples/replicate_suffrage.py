@@ -16,7 +16,8 @@ from diffusion.report import cumulative_adoption
 
 
 def main() -> None:
-    suffrage = datasets.load_suffrage().dropna(subset=["cown", "year"])
+    # the study's event: the national vote for women on the same terms as men
+    suffrage = datasets.load_suffrage(definition="equal_terms").dropna(subset=["cown", "year"])
     spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
     regions = datasets.load_regions()[["cown", "cow_region"]].dropna().drop_duplicates("cown")
     regions = regions.astype({"cown": "int64"})
