@@ -191,26 +191,34 @@ def _treaty_events(table, frame, column: str | None):
                         f"each ratification's year in a column named year.")
     if column in _CODE_COLUMNS and not explicit:
         return frame[[column, "year"]].reset_index(drop=True), []
+    from diffusion._cli_fit import cli_message
     from diffusion.countries import harmonize
 
     values = frame[column]
     numeric = pd.api.types.is_numeric_dtype(values)
+    # the ratification year picks the state a name meant then ("Germany" in 1985 is the
+    # German Federal Republic, COW 260); years that are not whole numbers are left to
+    # the checks of the treaty design, which name their lines
+    dated = pd.api.types.is_integer_dtype(frame["year"])
     try:
         h = harmonize(frame[[column, "year"]], column, to="cown", new_column="_cown",
+                      year="year" if dated else None,
                       source="cown" if numeric else None, errors="report")
     except DiffusionError as exc:
-        from diffusion._cli_fit import cli_message
-
         raise type(exc)(f"{path}, column {column!r}: {cli_message(str(exc))}") from exc
     if h.unmatched:
         lines = [int(i) for i in h.unmatched_rows]
         shown = ", ".join(repr(v) for v in h.unmatched[:6]) + (
             f" and {len(h.unmatched) - 6} more" if len(h.unmatched) > 6 else "")
+        # harmonize's own account (no match, or several states), its row labels being
+        # the file's line numbers here
+        why = " ".join(cli_message(n.message).replace("(row ", "(line ")
+                       for n in h.notes if n.kind in ("country_unmatched", "country_ambiguous"))
         raise DataError(
             f"{path}, line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:6]))}"
             f"{' ...' if len(lines) > 6 else ''}, column {column!r}: {len(h.unmatched)} "
-            f"value(s) match no country: {shown}. Correct the spelling, or give the ISO3 "
-            f"code (column iso3); names are matched by diffusion.countries.harmonize.")
+            f"value(s) give no single country: {shown}. {why} Correct the names, or give "
+            f"ISO3 codes (column iso3); names are matched by diffusion.countries.harmonize.")
     out = h.table
     notes = [f"{path}: {len(out)} {column} values matched to COW codes by "
              f"diffusion.countries.harmonize."]
@@ -714,6 +722,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # the reader closed the pipe (python -m diffusion ... | head): end quietly, and
+        # keep Python from complaining when it flushes standard output at exit
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except DiffusionError as exc:
         # one line, whatever the message holds
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
