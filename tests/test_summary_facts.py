@@ -40,3 +40,9 @@ def test_time_line_is_shown_without_time_terms(rs):
     cubic = d.DiscreteTimeHazard.from_formula("event ~ x1", rs, link="logit", time="cubic").fit()
     assert _facts(cubic)["Time"] != _facts(flat)["Time"]
     assert "cubic" in _facts(cubic)["Time"]
+
+
+def test_breslow_score_residuals_are_named(rs):
+    model = d.CoxHazard.from_formula("event ~ x1", rs, ties="exact")
+    assert "Breslow" in _facts(model.fit(score_residuals="breslow"))["Std. errors"]
+    assert "Breslow" not in _facts(model.fit())["Std. errors"]

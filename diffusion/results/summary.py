@@ -51,6 +51,8 @@ class Summary:
             se = f"cluster({res.cluster}), G={res.n_clusters}"
         else:
             se = res.cov_type
+        if res.cov_type != "classic" and res.extra.get("score_residuals") == "breslow":
+            se += " (Breslow residuals, as R)"
         facts = [
             ("Model", res.model),
             ("Dependent", res.dependent),
