@@ -1000,6 +1000,9 @@ SP_HISTORICAL = {"CSK": (315, "Czechoslovakia"), "SUN": (365, "Soviet Union"),
 SP_FACT_NAMES = {"Czechoslovakia": "CSK", "the Soviet Union": "SUN"}
 SP_YEARS = (1945, 1990)  # the state system whose coverage is reported
 SP_UPPER_BOUND = re.compile(r"(?<!possible )(?<!POSSIBLE )UPPER BOUND")
+# A row for a state that a source shows had no national body by some year: body_type
+# "none", no first_body_year, and first_body_name "none by YEAR" (the source's date).
+SP_NONE = re.compile(r"^none by (\d{4})$")
 
 
 def _science_policy_input(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1033,15 +1036,22 @@ def _science_policy_input(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     kept = shared[~shared["iso3"].isin(review["iso3"])]
     merged = pd.concat([kept, review.drop(columns="change").assign(
         input=f"scripts/sources/{SP_REVIEW.name}")], ignore_index=True)
+    none = merged["body_type"] == "none"
     for col in ("source_url", "quote", "first_body_year", "first_body_name", "body_type",
                 "confidence"):
-        empty = merged.loc[merged[col].isna(), "iso3"]
+        empty = merged.loc[merged[col].isna() & ~(none & (col == "first_body_year")), "iso3"]
         if len(empty):
             raise SystemExit(f"science_policy: {len(empty)} rows lack {col}: {list(empty)}")
+    odd = merged.loc[none & (merged["first_body_year"].notna() | merged["ministry_year"].notna()
+                             | ~merged["first_body_name"].fillna("").str.match(SP_NONE)),
+                     "iso3"]
+    if len(odd):
+        raise SystemExit(f"science_policy: rows {list(odd)} have body_type 'none' but a year, "
+                         "or a name other than 'none by YEAR'")
     long = merged.loc[merged["quote"].str.split().str.len() > SP_MAX_QUOTE_WORDS, "iso3"]
     if len(long):
         raise SystemExit(f"science_policy: quotes over {SP_MAX_QUOTE_WORDS} words: {list(long)}")
-    for col, allowed in (("body_type", SP_BODY_TYPES), ("confidence", CONFIDENCE)):
+    for col, allowed in (("body_type", (*SP_BODY_TYPES, "none")), ("confidence", CONFIDENCE)):
         odd = merged.loc[~merged[col].isin(allowed), "iso3"]
         if len(odd):
             raise SystemExit(f"science_policy: {col} not in {allowed}: {list(odd)}")
@@ -1057,8 +1067,10 @@ def _finnemore_agreement(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
         if iso is None:
             continue  # aggregate facts (definitions and counts) name no country
         ours = years.get(iso, pd.NA)
-        if pd.isna(ours):
+        if iso not in years.index:
             verdict = "not in table"
+        elif pd.isna(ours):
+            verdict = "no body here"
         elif pd.isna(f.year):  # named as an adopter by the time of her data, no year given
             verdict = "adopter by 1990" if ours <= 1990 else "not an adopter by 1990"
         else:
@@ -1091,18 +1103,21 @@ def build_science_policy(src: Path, codes: Codes, state_system: pd.DataFrame,
             cown, country = codes.iso_cow[r.iso3], codes.name(r.iso3)
         else:
             raise SystemExit(f"science_policy: no COW code for {r.iso3} ({r.country})")
+        none = SP_NONE.match(r.first_body_name) if r.body_type == "none" else None
         rows.append({
             "iso3": r.iso3, "cown": int(cown), "country": country,
-            "year": int(r.first_body_year), "body": r.first_body_name,
-            "body_type": r.body_type,
+            "year": pd.NA if none else int(r.first_body_year),
+            "body": pd.NA if none else r.first_body_name, "body_type": r.body_type,
             "ministry_year": pd.NA if pd.isna(r.ministry_year) else int(r.ministry_year),
             "ministry": r.ministry_name, "confidence": r.confidence, "source": r.source_url,
             # the compilers' flag: an earlier national body existed, its year not found
             # ("possible UPPER BOUND" and "may be an upper bound" are doubts, not flags)
             "upper_bound": (not pd.isna(r.note)) and bool(SP_UPPER_BOUND.search(r.note)),
+            "none_by": int(none.group(1)) if none else pd.NA,
         })
     table = pd.DataFrame(rows)
-    table["ministry_year"] = table["ministry_year"].astype("Int64")
+    for col in ("year", "ministry_year", "none_by"):
+        table[col] = table[col].astype("Int64")
     check_unique(table, ["iso3"], "science_policy")
     check_unique(table, ["cown"], "science_policy")
     facts = read(src, SP_FACTS, dtype={"year": "Int64"})
@@ -1140,7 +1155,8 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
     added = review[review["change"] == "added"].merge(
         table[["iso3", "country", "upper_bound"]], on="iso3", suffixes=("_input", ""))
     added = pd.DataFrame({"iso3": added["iso3"], "country": added["country"],
-                          "year": added["first_body_year"], "body type": added["body_type"],
+                          "year": added["first_body_year"].fillna(added["first_body_name"]),
+                          "body type": added["body_type"],
                           "confidence": added["confidence"],
                           "upper bound": added["upper_bound"].map({True: "yes", False: ""})})
     added = added.sort_values("iso3", kind="mergesort")
@@ -1150,6 +1166,8 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
     n_peak_same = int((peak["agreement"] == "same year").sum())
     modal = table["year"].value_counts()
     ub = table[table["upper_bound"]]
+    none = table[table["none_by"].notna()]
+    none_text = ", ".join(f"{r.country} (none by {r.none_by})" for r in none.itertuples())
     lines = [
         "# science_policy — first national science-policy bodies and science ministries",
         "",
@@ -1159,9 +1177,11 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "",
         "## Unit and coverage",
         "",
-        f"One row per country: {len(table)} countries (historical states included), first "
-        f"bodies from {table['year'].min()} to {table['year'].max()}; the most frequent year "
-        f"is {modal.index[0]} ({modal.iloc[0]} countries). "
+        f"One row per country: {len(table)} countries (historical states included). "
+        f"{int(table['year'].notna().sum())} have a first body, from {table['year'].min()} to "
+        f"{table['year'].max()}; {len(none)} {'is' if len(none) == 1 else 'are'} coded as "
+        f"having no national body by a year that a source states ({none_text or 'none'}). "
+        f"The most frequent year is {modal.index[0]} ({modal.iloc[0]} countries). "
         f"{int(table['ministry_year'].notna().sum())} rows have a ministry year.",
         "",
         f"COW state system, {lo}–{hi} (states with a COW v2016 membership spell overlapping "
@@ -1203,6 +1223,9 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "- **`upper_bound`**: the compilers found that an earlier national body existed but "
         f"not its founding year, so `year` may be too late ({len(ub)} rows: "
         + ", ".join(ub["iso3"]) + ").",
+        "- **None by a year** (`body_type` `none`, `none_by`): coded only where a source read "
+        "says that the state had no national science-policy body at a date; never because no "
+        "source was found.",
         "",
         "## Variables",
         "",
@@ -1213,14 +1236,18 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "| `cown` | integer | COW code from `regions.csv`; historical states CSK 315, SUN 365, "
         "DDR 265, YUG 345; DEU is the German Federal Republic, 260. |",
         "| `country` | text | Name as in `regions.csv` (historical states by their own name). |",
-        "| `year` | integer | Year of the first national science-policy body. |",
+        "| `year` | integer, missing | Year of the first national science-policy body; "
+        "missing for the rows coded none. |",
         "| `body` | text | Its name (English, original in brackets where useful). |",
-        "| `body_type` | text | ministry, council, commission, department or agency. |",
+        "| `body_type` | text | ministry, council, commission, department or agency; `none` "
+        "where a source shows there was no national body. |",
         "| `ministry_year` | integer, missing | Year of the first science/technology ministry. |",
         "| `ministry` | text, missing | Its name. |",
         "| `confidence` | text | high, medium or low. |",
         "| `source` | text | Address of the page the year was read on. |",
         "| `upper_bound` | true/false | See Definitions. |",
+        "| `none_by` | integer, missing | For `none` rows: the year by which a source shows "
+        "there was no national body (the state is at risk, not an adopter, until then). |",
         "",
         "The quote that contains each founding fact (at most 25 words, checked by the build) "
         "is kept in the build input, not in this table: the reference folder's three tables "
@@ -1280,7 +1307,8 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
         "",
         "- A state without a row is not a non-adopter: for an event history, drop it from "
         "the risk set (and count it), or treat the whole analysis as restricted to covered "
-        "states. No row codes \"no body by 1990\".",
+        f"states. {len(none)} rows code a state as having no body by a year a source "
+        "states (`none_by`); such a state is a non-adopter up to that year.",
         "- Check `upper_bound` and `confidence` before using `year` as an event year; a "
         "sensitivity analysis without `low` rows is cheap.",
         "- Years after 1990 are real first-body years (e.g. Mozambique 2000), so those "

@@ -51,7 +51,7 @@ COLUMNS = {
                          "first_law_type", "first_socins", "full_coverage"],
     "load_science_policy": ["iso3", "cown", "country", "year", "body", "body_type",
                             "ministry_year", "ministry", "confidence", "source",
-                            "upper_bound"],
+                            "upper_bound", "none_by"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call

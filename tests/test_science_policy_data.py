@@ -18,9 +18,9 @@ needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(),
                                      reason="../shared/reference-data is absent")
 
 COLUMNS = {
-    "iso3": "object", "cown": "int64", "country": "object", "year": "int64",
+    "iso3": "object", "cown": "int64", "country": "object", "year": "Int64",
     "body": "object", "body_type": "object", "ministry_year": "Int64", "ministry": "object",
-    "confidence": "object", "source": "object", "upper_bound": "bool",
+    "confidence": "object", "source": "object", "upper_bound": "bool", "none_by": "Int64",
 }
 # The brief for issue 12: at least this many states of the 1945-1990 COW system.
 MIN_STATES = 120
@@ -44,10 +44,18 @@ def table() -> pd.DataFrame:
 def test_loader_columns_and_dtypes(table):
     assert dict(table.dtypes.astype(str)) == COLUMNS
     assert set(table["body_type"]) <= {"ministry", "council", "commission", "department",
-                                       "agency"}
+                                       "agency", "none"}
     assert set(table["confidence"]) <= {"high", "medium", "low"}
     assert table["source"].str.startswith("http").all()
-    assert table["year"].between(1900, 2025).all()
+    assert table["year"].dropna().between(1900, 2025).all()
+
+
+def test_every_row_has_a_year_or_a_none_by_year(table):
+    none = table["body_type"] == "none"
+    assert (table["year"].isna() == none).all()
+    assert (table["none_by"].notna() == none).all()
+    assert table.loc[none, "body"].isna().all() and not table.loc[none, "upper_bound"].any()
+    assert table.loc[~none, "body"].notna().all()
 
 
 def test_one_row_per_country(table):
@@ -93,7 +101,9 @@ def test_review_rows_carry_their_year_in_the_quote():
     review = pd.read_csv(REPO / "scripts" / "sources" / "science_policy_review.csv", dtype=str)
     assert set(review["change"]) <= {"added", "corrected", "upgraded"}
     for row in review.itertuples():
-        assert row.first_body_year in row.quote + row.note, row.iso3
+        year = row.first_body_year if isinstance(row.first_body_year, str) else \
+            row.first_body_name.removeprefix("none by ")
+        assert year in row.quote + row.note, row.iso3
         assert len(row.quote.split()) <= 25 and row.source_url.startswith("http")
 
 

@@ -9,9 +9,9 @@ from diffusion.datasets._files import read_table
 __all__ = ["load_science_policy"]
 
 _DTYPES = {
-    "iso3": "object", "cown": "int64", "country": "object", "year": "int64",
+    "iso3": "object", "cown": "int64", "country": "object", "year": "Int64",
     "body": "object", "body_type": "object", "ministry_year": "Int64", "ministry": "object",
-    "confidence": "object", "source": "object", "upper_bound": "bool",
+    "confidence": "object", "source": "object", "upper_bound": "bool", "none_by": "Int64",
 }
 
 
@@ -40,8 +40,9 @@ def load_science_policy() -> pd.DataFrame:
             1962 ministry predates unified Germany (255, a member from 1990).
         ``country`` (str)
             Name as in :func:`load_regions` (historical states by their own name).
-        ``year`` (int)
-            Year of the first national science-policy body: the first central-government
+        ``year`` (Int64)
+            Year of the first national science-policy body (missing only for the rows
+            coded ``"none"``, see ``none_by``): the first central-government
             organisation charged with coordinating, planning or advising on national
             science (and technology) policy -- a science or research ministry or minister,
             a national S&T council or commission with a cross-government mandate, a
@@ -52,7 +53,8 @@ def load_science_policy() -> pd.DataFrame:
             created before independence are not used.
         ``body`` (str), ``body_type`` (str)
             Its name and kind: ``"ministry"``, ``"council"``, ``"commission"``,
-            ``"department"`` or ``"agency"``.
+            ``"department"`` or ``"agency"``; ``"none"`` (and no ``body``) where a source
+            shows that the state had no national body.
         ``ministry_year`` (Int64), ``ministry`` (str)
             First cabinet-level ministry or minister for science, research or technology
             (Jang's event; ministers without portfolio, state committees of ministry rank
@@ -68,13 +70,17 @@ def load_science_policy() -> pd.DataFrame:
         ``upper_bound`` (bool)
             The compilers found that an earlier national body existed but not its
             founding year, so ``year`` may be too late.
+        ``none_by`` (Int64)
+            For ``"none"`` rows: the year by which a source read shows there was still no
+            national body (Eswatini, 2018). Such a state is a non-adopter, at risk until
+            then; it is never coded so merely because no source was found.
 
     Notes
     -----
     **A state without a row is not a non-adopter.** No source was read for it; in an
     event history restrict the risk set to the covered states and report how many were
-    dropped. No row codes "no body by 1990"; years after 1990 are real first-body years
-    (right-censored in a 1945-1990 analysis).
+    dropped. A ``"none"`` row (``none_by``) is a non-adopter up to that year; years after
+    1990 are real first-body years (right-censored in a 1945-1990 analysis).
 
     This is not Finnemore's or Jang's own data (neither was found). It was compiled
     independently, to their definitions, from public pages -- agency histories, founding
