@@ -27,7 +27,8 @@ from diffusion._country_years import (
 from diffusion._notes import Note
 from diffusion.data.checks import listing, preview, show
 
-__all__ = ["Found", "Outcome", "resolve", "Report", "SOURCE_TEXT", "SHARED_CODES"]
+__all__ = ["Found", "Outcome", "resolve", "Report", "SOURCE_TEXT", "SHARED_CODES",
+           "plain_label"]
 
 SOURCE_TEXT = {"name": "country names", "iso3": "ISO3 codes", "cown": "COW codes",
                "gwcode": "G&W codes"}
@@ -122,7 +123,7 @@ class Report:
     def values_rows(self, keep: Any) -> tuple[tuple[Any, ...], tuple[Hashable, ...]]:
         g = self.groups(keep)
         rows = sorted(i for v in g.values() for i in v)
-        return tuple(g), tuple(_label(self.index[i]) for i in rows)
+        return tuple(g), tuple(plain_label(self.index[i]) for i in rows)
 
     def raw_of(self, key: Any) -> str:
         return show(_raw_of(key, self.raw, self.keys))
@@ -164,7 +165,7 @@ class Report:
             return None
         shown = listing([
             f"{self.raw_of(k)} ({self.rows(p)}"
-            + (f", {self.years_of(p)}" if self.year is not None and self.years_of(p) else "")
+            + (f"; in {self.years_of(p)}" if self.year is not None and self.years_of(p) else "")
             + f"): {' or '.join(c.describe(self.to) for c in cands)}"
             for (k, cands), p in g.items()], 10)
         return len({k for k, _ in g}), sum(map(len, g.values())), shown
@@ -292,7 +293,7 @@ def _rows_text(rows: list) -> str:
     return f"{word} {preview([r.item() if isinstance(r, np.generic) else r for r in rows], 5)}"
 
 
-def _label(label: Any) -> Any:
+def plain_label(label: Any) -> Any:
     return label.item() if isinstance(label, np.generic) else label
 
 

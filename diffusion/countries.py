@@ -129,7 +129,14 @@ import pandas as pd
 
 from diffusion._coco import coco_iso3, coco_regex, coco_vocabulary
 from diffusion._country_years import StateMatch, family_of
-from diffusion._country_outcomes import SOURCE_TEXT, Found, Outcome, Report, resolve
+from diffusion._country_outcomes import (
+    SOURCE_TEXT,
+    Found,
+    Outcome,
+    Report,
+    plain_label,
+    resolve,
+)
 from diffusion._notes import Note
 from diffusion.data.checks import (
     check_columns,
@@ -396,7 +403,8 @@ def harmonize(
     [437, 732, 365]
     >>> harmonize(t, "country", to="iso3").table["iso3"].tolist()
     ['CIV', 'KOR', nan]
-    >>> g = pd.DataFrame({"country": ["Germany", "Germany", "Congo"], "year": [1950, 1995, 1970]})
+    >>> g = pd.DataFrame({"country": ["Germany", "Germany", "Congo"],
+    ...                   "year": [1950, 1995, 1970]})
     >>> h = harmonize(g, "country", to="cown", year="year", errors="report")
     >>> h.table["cown"].tolist()
     [260, 255, <NA>]
@@ -707,8 +715,8 @@ def _check_text(raw: pd.Series, missing: np.ndarray, column: str, source: str) -
     if bad:
         what = "country names" if source == "name" else "ISO3 codes"
         shown = listing([f"{show(values[i]) if _printable(values[i]) else '<unprintable>'} "
-                         f"(row {show(_label(raw.index[i]))}, {type(values[i]).__name__})"
-                         for i in bad], 5)
+                         f"(row {show(plain_label(raw.index[i]))}, "
+                         f"{type(values[i]).__name__})" for i in bad], 5)
         raise DataError(
             f"table column {show(column)} holds {what}, but {len(bad)} value(s) are not "
             f"text: {shown}. Give names as text; give COW or G&W numbers in a column of "
