@@ -68,7 +68,9 @@ from scipy import special, stats
 
 from diffusion.data.checks import (
     check_frame,
+    check_int_range,
     check_not_dates,
+    check_scalars,
     check_option,
     is_number,
     preview,
@@ -179,6 +181,8 @@ def _covariates(f: _Fitted, frame: pd.DataFrame) -> np.ndarray:
         cols = [np.ones(len(frame))] if spec.intercept else []
         for c in spec.columns:
             check_not_dates(frame[c], name="profiles", column=c)
+            check_scalars(frame[c], name="profiles", column=c)
+            check_int_range(frame[c], name="profiles", column=c)
             values = pd.to_numeric(frame[c], errors="coerce")
             if pd.api.types.is_complex_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(
                     values.dtype) or not np.isfinite(values.to_numpy(dtype=np.float64,

@@ -46,6 +46,8 @@ __all__ = [
     "check_units",
     "check_hashable",
     "check_int_range",
+    "check_scalars",
+    "not_scalar",
     "check_not_dates",
     "check_positive_int",
     "check_option",
@@ -105,6 +107,25 @@ def check_frame(obj: Any, *, name: str) -> pd.DataFrame:
     for j in np.flatnonzero((obj.dtypes == object).to_numpy()):
         check_int_range(obj.iloc[:, j], name=name, column=obj.columns[j])
     return obj
+
+
+def check_scalars(values: pd.Series, *, name: str, column: Any) -> None:
+    """Refuse cells holding containers or other objects where numbers or text belong."""
+    if values.dtype != object:
+        return
+    odd = values.map(not_scalar).to_numpy(dtype=bool)
+    if odd.any():
+        first = values[odd].iloc[0]
+        raise DataError(
+            f"{name}: column {show(column)} holds {int(odd.sum())} value(s) that are neither "
+            f"numbers nor text, e.g. a {type(first).__name__}. Give one number per cell."
+        )
+
+
+def not_scalar(value: Any) -> bool:
+    """An object that is neither missing, text, a number nor a boolean."""
+    return not (value is None or value is pd.NA
+                or isinstance(value, (str, int, float, np.number, np.bool_)))
 
 
 def check_int_range(values: pd.Series, *, name: str, column: Any) -> None:
@@ -328,7 +349,7 @@ def is_number(value: Any) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, (int, np.integer)):
-        return True
+        return abs(int(value)) <= _HUGE  # beyond, pandas and numpy overflow converting it
     return isinstance(value, (float, np.floating)) and bool(np.isfinite(value))
 
 

@@ -52,6 +52,7 @@ from diffusion.data.checks import (
     check_units,
     check_years,
     listing,
+    not_scalar,
     preview,
 )
 from diffusion.data.history import OPEN_END, OPEN_START, History
@@ -475,7 +476,7 @@ class RiskSet:
                      name="panel", what="unit-period")
         raw_event = frame[event]
         if raw_event.dtype == object:
-            odd = raw_event.map(_not_scalar).to_numpy(dtype=bool)
+            odd = raw_event.map(not_scalar).to_numpy(dtype=bool)
             if odd.any():
                 where = np.flatnonzero(odd)[:5]
                 raise InvalidEventError(
@@ -707,12 +708,6 @@ def _check_measure_output(out: Any, measure: Any, n: int) -> tuple[np.ndarray, t
             f"{what}.compute(risk_set) must return a tuple of diffusion Note objects as its "
             f"notes, got {type(out[1]).__name__}.")
     return arr, notes
-
-
-def _not_scalar(value: Any) -> bool:
-    """An object that is neither missing, text, a number nor a boolean."""
-    return not (value is None or value is pd.NA
-                or isinstance(value, (str, int, float, np.number, np.bool_)))
 
 
 def _check_labels(labels: Any) -> Mapping[Any, Any] | None:
