@@ -18,7 +18,7 @@ import pandas as pd
 from diffusion._country_years import (
     Family,
     StateMatch,
-    alive,
+    ended,
     life,
     member,
     spells,
@@ -58,7 +58,7 @@ class Found:
 class Outcome:
     """What one (value, year) is: coded, unmatched, not a state that year, ambiguous."""
 
-    kind: Literal["coded", "unmatched", "partial", "not_in_year", "ambiguous"]
+    kind: Literal["coded", "unmatched", "partial", "ended", "ambiguous"]
     state: StateMatch | None = None
     candidates: tuple[StateMatch, ...] = ()
     by_year: bool = False         # resolved with the row's year (family)
@@ -91,13 +91,13 @@ def resolve(found: Found | None, key: Any, year: int | None, source: str,
         if len(states) > 1:
             return Outcome("ambiguous", candidates=states)
         state = states[0]
-        if source == "name" and state.historical and not alive(state, year):
-            return Outcome("not_in_year", state)  # "West Germany" 1930, "Korea" 1930
+        if source == "name" and state.historical and ended(state, year):
+            return Outcome("ended", state)  # "Korea" 1930
         return Outcome("coded", state, by_year=True,
                        read_as=period.note if source == "name" else None)
     state = found.state
-    if year is not None and source == "name" and state.historical and not alive(state, year):
-        return Outcome("not_in_year", state)
+    if year is not None and source == "name" and state.historical and ended(state, year):
+        return Outcome("ended", state)  # "Bavaria" 2000
     return Outcome("coded", state)
 
 
@@ -150,8 +150,8 @@ class Report:
         shown = listing([f"{self.raw_of(k)} ({why})" for (k, why) in g], 10)
         return len(g), sum(map(len, g.values())), shown
 
-    def _not_in_year(self) -> tuple[int, int, str] | None:
-        g = self.groups(lambda o: o.kind == "not_in_year", by=lambda o, i: o.state)
+    def _ended(self) -> tuple[int, int, str] | None:
+        g = self.groups(lambda o: o.kind == "ended", by=lambda o, i: o.state)
         if not g:
             return None
         shown = listing([f"{self.raw_of(k)} in {self.years_of(p)} ({self.rows(p)}; "
@@ -178,9 +178,9 @@ class Report:
         if (p := self._partial()) is not None:
             parts.append(f"{p[0]} of them contain a country's name and other words, and a "
                          f"state, province or region is not its country: {p[2]}")
-        if (n := self._not_in_year()) is not None:
-            parts.append(f"{n[0]} value(s) in {n[1]} row(s) name historical states in years "
-                         f"they did not exist: {n[2]}")
+        if (n := self._ended()) is not None:
+            parts.append(f"{n[0]} value(s) in {n[1]} row(s) name historical states after "
+                         f"they ended: {n[2]}")
         if (a := self._ambiguous()) is not None:
             parts.append(f"{a[0]} value(s) in {a[1]} row(s) match several states: {a[2]}")
         todo = "Correct the spelling, write the state's own name"
@@ -200,10 +200,10 @@ class Report:
                             f"{p[0]} value(s) in {p[1]} row(s) contain a country's name and "
                             f"other words (a state, province or region is not its country) "
                             f"and are left unmatched: {p[2]}."))
-        if (n := self._not_in_year()) is not None:
-            out.append(Note("country_not_in_year", n[1],
-                            f"{n[0]} value(s) in {n[1]} row(s) name historical states in "
-                            f"years they did not exist and have a missing {to}: {n[2]}."))
+        if (n := self._ended()) is not None:
+            out.append(Note("country_ended", n[1],
+                            f"{n[0]} value(s) in {n[1]} row(s) name historical states after "
+                            f"they ended and have a missing {to}: {n[2]}."))
         if (a := self._ambiguous()) is not None:
             how = ("write the state's own name" if self.year is not None else
                    "write the state's own name or pass year='...'")

@@ -27,7 +27,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StateMatch", "Period", "Family", "family_of", "spells", "life", "member"]
+__all__ = ["StateMatch", "Period", "Family", "family_of", "spells", "life", "member", "ended",
+           "years_text"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ _YAR = StateMatch("YEM", 678, 678, "North Yemen (Yemen Arab Republic), COW and G
 _YPR = StateMatch(None, 680, 680, "South Yemen (Yemen People's Republic), COW and G&W 680",
                   historical=True)
 _YEMEN = StateMatch("YEM", 679, 678, "Yemen (unified), COW 679, G&W 678")
-_ANNAM = StateMatch("VNM", None, 815, "Vietnam (Annam), G&W 815")
+# COW list no state for Vietnam before 1954; 816 (today's Vietnam's) is kept for it,
+# as the covariates table does, and the member-year note tells
+_ANNAM = StateMatch("VNM", 816, 815, "Vietnam (Annam), G&W 815")
 _DRV = StateMatch("VNM", 816, 816,
                   "North Vietnam (Democratic Republic of Vietnam), COW and G&W 816")
 _RVN = StateMatch(None, 817, 817, "South Vietnam (Republic of Vietnam), COW and G&W 817",
@@ -222,10 +225,18 @@ def life(state: StateMatch) -> tuple[tuple[int | None, int | None], ...] | None:
     return tuple(spans) or None
 
 
-def alive(state: StateMatch, year: int) -> bool:
-    """Whether a historical state existed in ``year`` (True when its years are unknown)."""
+def ended(state: StateMatch, year: int) -> bool:
+    """Whether a historical state had ended by ``year`` (False when its years are unknown).
+
+    Only the end counts: before its first year a state's name is kept like any
+    country's before independence (Kosovo 1999, the German Democratic Republic 1946),
+    and a member-year note tells; after its last year the name is no country's
+    ("Bavaria" in 2000 is a German Land).
+    """
     spans = life(state)
-    return spans is None or _within(year, spans)
+    if spans is None or any(b is None for _, b in spans):
+        return False
+    return year > max(b for _, b in spans if b is not None)
 
 
 def years_text(spans: tuple[tuple[int | None, int | None], ...]) -> str:

@@ -53,23 +53,31 @@ year:
 | Korea                                            | to 1947   | 730        | 730        |
 |                                                  | from 1948 | 731 or 732: ambiguous  |  |
 | Congo                                            | any year  | 484 or 490: ambiguous  |  |
+| West Germany, German Federal Republic, FRG       | to 1990   | 260        | 260        |
+|                                                  | from 1991 | 255        | 260        |
+| North Yemen, Yemen Arab Republic                 | to 1989   | 678        | 678        |
+|                                                  | from 1990 | 679        | 678        |
 
 The boundaries are those of the state-system table
 (:func:`diffusion.datasets.load_state_system`); in 1990, when COW lists 255 and 260,
 678, 679 and 680, the name is the state the project's covariates table gives it.
 "Germany" 1946-1990 is read as the German Federal Republic, as the covariates table
 codes Germany's rows, with a note (kind ``country_read_as``): write "East Germany" or
-"German Democratic Republic" for the GDR (265). "North Yemen", "South Vietnam",
-"Republic of Vietnam", ... name one state in any year. Without ``year=``, Germany,
-Yemen and Vietnam are coded as today's state and a note (``country_year_blind``)
-says so; Korea and Congo stay ambiguous.
+"German Democratic Republic" for the GDR (265). The German Federal Republic and the
+Yemen Arab Republic absorbed the other state in 1990 and go on as unified Germany and
+Yemen (G&W keep 260 and 678 and name them so). "East Germany", "South Yemen", "South
+Vietnam", "Republic of Vietnam", ... name one state in any year until it ended.
+Without ``year=``, Germany, Yemen, Vietnam and the German Federal Republic and Yemen
+Arab Republic are coded year-blind (today's Germany, Yemen and Vietnam; the FRG and
+the YAR) and a note (``country_year_blind``) says so; Korea and Congo stay ambiguous.
 
-With ``year=``, a historical state is a country only in its own years (its spells in
-COW or G&W): "Bavaria" is COW 245 in 1850 and unmatched in 2000, when it is a German
-Land (note kind ``country_not_in_year``). A code that is not a member of the target
-system in its row's year (Germany 1950 in COW, which lists the German Federal
-Republic from 1955; South Sudan before 2011) is kept and noted
-(``country_not_member``).
+With ``year=``, a historical state's name is no country's after the state ended (the
+last year of its spells in COW or G&W): "Bavaria" is COW 245 in 1850 and unmatched in
+2000, when it is a German Land (note kind ``country_ended``). Before its first year a
+name keeps its code, like a country's before independence (Kosovo 1999, South Sudan
+2005). A code that is not a member of the target system in its row's year (Germany
+1950 in COW, which lists the German Federal Republic from 1955; South Sudan before
+2011; India in 1930) is kept and noted (``country_not_member``).
 
 Names are compared after removing accents, case and punctuation ("Côte d’Ivoire" and
 "cote d'ivoire" are one name). ``source="iso3"``, ``"cown"`` and ``"gwcode"`` look the
@@ -243,7 +251,7 @@ class Harmonized:
     unmatched : tuple
         Distinct values that some row could not be given one state for: they match no
         country (or only part of a name does: "Niger State"), name a historical state
-        outside its years ("Bavaria" in 2000), or match several states. Those rows get
+        after it ended ("Bavaria" in 2000), or match several states. Those rows get
         a missing code.
     unmatched_rows : tuple
         Index labels of those rows.
@@ -288,9 +296,10 @@ class Harmonized:
         return int(self._table[self.new_column].notna().sum())
 
     def __repr__(self) -> str:
+        ambiguous = f" ({len(self.ambiguous)} ambiguous)" if self.ambiguous else ""
         return (f"Harmonized({len(self._table)} rows, {show(self.column)} ({self.source}) -> "
                 f"{show(self.new_column)} ({self.to}), {self.n_matched} coded, "
-                f"{len(self.unmatched)} unmatched value(s), {len(self.notes)} notes)")
+                f"{len(self.unmatched)} unmatched value(s){ambiguous}, {len(self.notes)} notes)")
 
     def __str__(self) -> str:
         lines = [repr(self)] + [f"  - {n.message}" for n in self.notes]
@@ -322,7 +331,7 @@ def harmonize(
         Column of years (whole numbers; missing values allowed). With it, a name is
         given the state that existed in its row's year ("Germany" 1950 is the German
         Federal Republic, 260; 1995 unified Germany, COW 255), historical states are
-        recognised only in their own years ("Bavaria" is a state in 1850, not in 2000),
+        not recognised after they ended ("Bavaria" is a state in 1850, not in 2000),
         and codes that are not state-system members in the row's year are noted.
         Without it names are coded year-blind, and names whose state depends on the
         year are noted.
@@ -623,15 +632,23 @@ _MORE_WORDS = {"TWN": ("chinese taipei",), "KGZ": ("kirghizia",), "BEN": ("dahom
 def _vocabulary(iso3: str) -> frozenset[str]:
     """Words that may make up a name of ``iso3``: country_converter's names and regular
     expression, the crosswalk's and the state-system list's names."""
-    texts = [*coco_vocabulary(iso3), *_MORE_WORDS.get(iso3, ())]
-    cw = _crosswalk()
-    texts.extend(cw.loc[cw["iso3"] == iso3, "country"].astype(str))
+    texts = [*coco_vocabulary(iso3), *_MORE_WORDS.get(iso3, ()),
+             *_bundled_names().get(iso3, ())]
+    return frozenset(w for t in texts for w in normalize_name(t).split())
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_names() -> dict[str, tuple[str, ...]]:
+    """ISO3 -> the names the crosswalk and the state-system lists give it."""
     from diffusion.datasets import load_state_system
 
-    for system in ("cow", "gw"):
-        ss = load_state_system(system=system)
-        texts.extend(ss.loc[ss["iso3"] == iso3, "country"].astype(str))
-    return frozenset(w for t in texts for w in normalize_name(t).split())
+    out: dict[str, list[str]] = {}
+    tables = [_crosswalk(), load_state_system(system="cow"), load_state_system(system="gw")]
+    for t in tables:
+        for iso3, country in zip(t["iso3"], t["country"]):
+            if isinstance(iso3, str):
+                out.setdefault(iso3, []).append(str(country))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _unexplained(norm: str, iso3: str) -> list[str]:

@@ -290,7 +290,7 @@ def test_the_two_germanies_and_their_years():
                                             code("Germany")]  # the FRG goes on as Germany
     assert pd.isna(h.table["cown"][3]) and h.unmatched == ("East Germany",)
     assert h.table["cown"][4] == code("Germany")
-    note = next(n for n in h.notes if n.kind == "country_not_in_year")
+    note = next(n for n in h.notes if n.kind == "country_ended")
     last = spell("German Democratic Republic")[1]
     assert note.count == 1 and "'East Germany' in 1995" in note.message
     assert f"-{last}" in note.message
@@ -387,19 +387,23 @@ def test_partial_matches_say_which_country_and_which_words():
     assert "'Western Australia' (Australia; also 'western')" in note.message
 
 
-def test_historical_states_only_in_their_years():
+def test_historical_states_are_no_country_after_they_ended():
     t = frame(("Bavaria", 1850), ("Bavaria", 2000), ("Zanzibar", 1964), ("Zanzibar", 1990),
               ("Kosovo", 1995), ("Kosovo", 2010), ("Korea", 1930))
     h = harmonize(t, "country", "cown", year="year", errors="report")
+    assert spell("Kosovo")[0] > 1995 and spell("Zanzibar")[1] < 1990
     assert h.table["cown"].tolist() == [code("Bavaria"), pd.NA, code("Zanzibar"), pd.NA,
-                                        pd.NA, code("Kosovo"), pd.NA]
-    assert h.unmatched == ("Bavaria", "Zanzibar", "Kosovo", "Korea")
-    assert h.unmatched_rows == (1, 3, 4, 6)
-    note = next(n for n in h.notes if n.kind == "country_not_in_year")
+                                        code("Kosovo"), code("Kosovo"), pd.NA]
+    assert h.unmatched == ("Bavaria", "Zanzibar", "Korea")
+    assert h.unmatched_rows == (1, 3, 6)
+    note = next(n for n in h.notes if n.kind == "country_ended")
     start, end = spell("Bavaria")
-    assert note.count == 4 and f"'Bavaria' in 2000 (row 1; Bavaria existed {start}-{end})" \
+    assert note.count == 3 and f"'Bavaria' in 2000 (row 1; Bavaria existed {start}-{end})" \
         in note.message
-    with pytest.raises(DataError, match="historical states in years they did not exist"):
+    # before independence a name keeps its code, like any country's, and is noted
+    member = next(n for n in h.notes if n.kind == "country_not_member")
+    assert "'Kosovo' in 1995" in member.message
+    with pytest.raises(DataError, match="historical states after they ended"):
         harmonize(t, "country", "cown", year="year")
     # without a year, the name is the historical state (year-blind, as before)
     assert harmonize(t[["country"]].iloc[[1]], "country", "cown").table["cown"].tolist() == [
@@ -582,5 +586,5 @@ def test_every_row_is_kept_and_the_input_is_not_changed(data):
     assert set(h.unmatched_rows).isdisjoint(set(out.index[out[to].notna()]))
     assert set(h.ambiguous_rows) <= set(h.unmatched_rows)
     n_noted = sum(x.count for x in h.notes if x.kind in (
-        "country_unmatched", "country_not_in_year", "country_ambiguous", "country_missing"))
+        "country_unmatched", "country_ended", "country_ambiguous", "country_missing"))
     assert n_noted == len(h.unmatched_rows) + len(blank)
