@@ -68,8 +68,12 @@ class Outcome:
 
 
 def resolve(found: Found | None, key: Any, year: int | None, source: str,
-             by_year: bool) -> Outcome:
-    """The outcome of one value in one year (``year`` None: no year for this row)."""
+            with_years: bool) -> Outcome:
+    """The outcome of one value in one year.
+
+    ``year`` is None for a row without a year; ``with_years`` says whether the table
+    has a year column at all.
+    """
     if found is None:
         return Outcome("unmatched")
     if found.partial is not None:
@@ -77,7 +81,7 @@ def resolve(found: Found | None, key: Any, year: int | None, source: str,
     if found.candidates:
         return Outcome("ambiguous", candidates=found.candidates)
     fam = found.family
-    if fam is not None and source != "name" and not by_year:
+    if fam is not None and source != "name" and not with_years:
         fam = None  # codes without a year column: year-blind, as before (shared-code notes)
     if fam is not None:
         if year is None:
