@@ -517,7 +517,7 @@ def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
     (:class:`~diffusion.FirthHazard`); a separation error otherwise suggests it.
     """
     from diffusion import CoxHazard, DiscreteTimeHazard, FirthHazard
-    from diffusion.errors import EstimationError, SeparationError
+    from diffusion.errors import SeparationError
 
     if model == "cox" and time not in (None, "none"):
         raise SpecificationError(
@@ -543,11 +543,16 @@ def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
         raise type(exc)(f"--formula: {cli_message(str(exc))}{hint}") from exc
     try:
         return spec.fit(cov_type=cov_type, cluster=cluster)
-    except EstimationError as exc:
-        if not isinstance(exc, SeparationError):
-            raise type(exc)(cli_message(str(exc))) from exc
+    except SeparationError as exc:
         hint = "" if firth or model == "cox" else " Rerun with --firth for bias-reduced estimates."
         raise SeparationError(cli_message(str(exc)) + hint) from exc
+    except DiffusionError as exc:
+        msg = cli_message(str(exc))
+        if cluster is not None and "cluster column" in msg:
+            raise type(exc)(f"--cluster: {msg}") from exc
+        if "design column" in msg:
+            raise type(exc)(f"--formula: {msg}") from exc
+        raise type(exc)(msg) from exc
 
 
 def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | None:

@@ -36,6 +36,7 @@ import math
 import re
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 
 from diffusion._csv import YEAR_LIMIT, whole_number
@@ -87,6 +88,16 @@ def _finite(lo: float, hi: float, *, open_lo: bool = False) -> Callable[[str], f
         return x
     convert.__name__ = "number"
     return convert
+
+
+def _separator(text: str) -> str:
+    """An argparse type: one separator character (``\\t`` or ``tab`` for a tab)."""
+    sep = "\t" if text in ("\\t", "tab", "TAB") else text
+    if len(sep) != 1 or not sep.isascii() or sep in "\"\r\n" or sep.isalnum() or sep in ".-+":
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a field separator; give one character such as ';' or '|', "
+            f"or \\t for tabs")
+    return sep
 
 
 class _Parser(argparse.ArgumentParser):
@@ -561,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     fin.add_argument("--time-col", metavar="NAME",
                      help="year column of the events and covariates files (default: 'year', "
                           "or the events file's only other column)")
-    fin.add_argument("--sep", default=",", metavar="CHAR",
+    fin.add_argument("--sep", default=",", type=_separator, metavar="CHAR",
                      help="field separator of the CSV files (default ',')")
     fsp = fit.add_argument_group("model")
     fsp.add_argument("--exposure", action="append", metavar="SPEC",
@@ -720,6 +731,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    with warnings.catch_warnings():
+        # numpy's arithmetic warnings (log of 0, overflow) are noise here: the library
+        # reports their consequence (a non-finite design column) as an error
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line on standard error: ``warning: message``."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except BrokenPipeError:

@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -35,21 +36,32 @@ FAST = settings(max_examples=20, deadline=None, derandomize=True,
 
 # ------------------------------------------------------------------- helpers
 def run(argv: list[str]) -> tuple[int, str, str]:
-    """``main(argv)`` with standard output and error captured (hypothesis-safe)."""
+    """``main(argv)`` with standard output and error captured (hypothesis-safe).
+
+    Warnings are shown as a user sees them (not turned into errors as elsewhere in
+    the test suite): the command prints each as one ``warning:`` line.
+    """
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            warnings.catch_warnings():
+        warnings.simplefilter("default")
         code = main(argv)
     return code, out.getvalue(), err.getvalue()
 
 
 def assert_clean(code: int, out: str, err: str) -> None:
-    """Exit 0, or exit 2 with one ``error:`` line; never a traceback."""
+    """Exit 0, or exit 2 with one ``error:`` line; never a traceback.
+
+    Standard error may also hold ``warning:`` lines, one per warning.
+    """
     assert "Traceback" not in out + err
     assert code in (0, 2), (code, err)
+    lines = [x for x in err.strip().splitlines() if not x.startswith("warning: ")]
     if code == 2:
-        lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), err
         assert len(lines[0]) > len("error: ") + 10, err
+    else:
+        assert lines == [], err
 
 
 def assert_error(code: int, err: str, *fragments: str) -> str:
@@ -178,6 +190,50 @@ def test_fit_hostile_numbers_on_the_command_line(flag, value):
             argv += ["--end", "2000"]
         code, out, err = run(argv)
     assert_clean(code, out, err)
+
+
+OPTION_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", ";", "\t", "\\t", "||", "\\", '"', "ü", ",", "cown", "gdp",
+                     "regional_share:window=²", "network:lag=99999999999999",
+                     "world_share:lag=99999999999999999999", "event ~ gdp + C(",
+                     "event ~ 1", "event ~ gdp:gdp", "event ~ np.log(gdp)", "event ~ year",
+                     "event ~ cown", "event ~ gdp + I(1/0)", "~ gdp", "event",
+                     "event ~ gdp | cown", "gdp ~ event"]))
+
+
+@FAST
+@given(option=st.sampled_from(["--sep", "--unit", "--time-col", "--formula", "--exposure",
+                               "--cluster"]), value=OPTION_TEXT)
+def test_fit_hostile_text_options(tmp_path_factory, option, value):
+    folder = tmp_path_factory.mktemp("o")
+    e = write(folder, "e.csv", EVENTS)
+    m = write(folder, "m.csv", MEMBERSHIP)
+    c = write(folder, "c.csv", "cown,year,gdp\n" + "".join(
+        f"{u},{y},{(u * y) % 7}\n" for u in (2, 20, 200, 220) for y in range(1985, 2001)))
+    argv = ["fit", "--events", e, "--membership", m, "--covariates", c, "--end", "2000",
+            "--time", "none"]
+    if option != "--exposure":
+        argv += ["--exposure", "world_share"]
+    code, out, err = run([*argv, f"{option}={value}"])
+    assert_clean(code, out, err)
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["--sep", "ü"], ["argument --sep", "not a field separator"]),
+    (["--sep", "||"], ["argument --sep", "one character"]),
+    (["--formula", "event ~ world_share | cown"], ["--formula:", "several parts"]),
+    (["--formula", "event ~ np.log(gdp)"], ["--formula:", "non-finite"]),
+    (["--cluster", "nation"], ["--cluster:", "'nation'"]),
+])
+def test_fit_bad_text_options(tmp_path, argv, fragments):
+    e = write(tmp_path, "e.csv", EVENTS)
+    m = write(tmp_path, "m.csv", MEMBERSHIP)
+    c = write(tmp_path, "c.csv", "cown,year,gdp\n" + "".join(
+        f"{u},{y},{(u * y) % 7}\n" for u in (2, 20, 200, 220) for y in range(1985, 2001)))
+    code, _, err = run(["fit", "--events", e, "--membership", m, "--covariates", c,
+                        "--exposure", "world_share", "--end", "2000", "--time", "none", *argv])
+    assert_error(code, err, *fragments)  # one line: numpy's log(0) warning is not shown
 
 
 def test_fit_refuses_absurd_windows_up_front(tmp_path):

@@ -84,6 +84,13 @@ def formula_spec(formula: str, risk_set: RiskSet) -> Spec:
         parsed = Formula(formula)
     except (FormulaicError, SyntaxError, ValueError) as exc:
         raise SpecificationError(f"cannot parse formula {show(formula)}: {exc}") from exc
+    # formulaic reads 'y ~ a | b' as a multi-part formula whose sides are tuples
+    for side in ("lhs", "rhs"):
+        part = getattr(parsed, side, parsed if side == "rhs" else None)
+        if part is not None and not hasattr(part, "required_variables"):
+            raise SpecificationError(
+                f"formula {show(formula)} has several parts separated by '|'; a hazard "
+                f"model takes one, e.g. 'event ~ x1 + x2'.")
     rhs = parsed.rhs if hasattr(parsed, "rhs") else parsed
     if hasattr(parsed, "lhs"):
         lhs_vars = set(parsed.lhs.required_variables)
