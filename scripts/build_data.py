@@ -1323,6 +1323,866 @@ def _science_policy_codebook(src: Path, table: pd.DataFrame, merged: pd.DataFram
 
 
 # ---------------------------------------------------------------------------------------
+# Environmental treaties (manyenviron 0.4.0: IEADB, ECOLEX and HUGGO memberships)
+# ---------------------------------------------------------------------------------------
+# The reference folder's PROVENANCE.md describes the files. Rules (each counted in the
+# codebooks data/environmental_treaties.md and data/environmental_treaty_counts.md, which
+# are written here because their counts are computed):
+# * a state's year is the year of its consent to be bound: ratification, accession,
+#   acceptance, approval or succession (IEADB `crat`; ECOLEX `Rat`; HUGGO the earliest of
+#   StateRatification, Accession and Acceptance). Signature and entry into force are not
+#   consent; the counts table alone falls back on entry into force (see ENV_COUNT_RULES);
+# * treaties are keyed by the source's own id (IEADB mitch_id, ecolexID, gengID), never by
+#   manyID, which the package derived from each row's own first date;
+# * placeholder dates (years below 1000 or from 2500: 2899, 2999, 9999, 0001) are blanks;
+#   dates after the package's release (March 2024) are typos and blanks too; state dates
+#   before the treaty was opened for signature are impossible and blanks;
+# * a successor state's date from before its independence is the predecessor's (HUGGO
+#   gives Yugoslavia's 1977 Ramsar date to Croatia); it is used only when no source has a
+#   date of the state's own;
+# * a source whose years for a treaty agree with the other sources for fewer than
+#   ENV_MIN_AGREEMENT of the states they share is not used for that treaty's years
+#   (ECOLEX's Ramsar and CITES dates are attached to the wrong states);
+# * the sources are reconciled by majority; a tie goes to the first source of
+#   ENV_PRECEDENCE that gives one of the tied years.
+ENV_DIR = "environmental-treaty-memberships"
+ENV_CHECKS = REPO / "scripts" / "sources" / "environment_checks.csv"
+# code -> (year opened for signature, IEADB mitch_id, ECOLEX ecolexID, HUGGO gengID).
+# IEADB lists the Montreal Protocol (3021) and the Kyoto Protocol (3273) as agreements but
+# its membership download has no rows for them.
+ENV_TREATIES = {
+    "RAMSAR": (1971, "2793", "TRE-000531", "GENG-0934"),
+    "CITES": (1973, "2814", "TRE-000483", "GENG-1056"),
+    "VIENNA": (1985, "2982", "TRE-000829", "MGENG-0364"),
+    "MONTREAL": (1987, "3021", "TRE-000953", "MGENG-0402"),
+    "BASEL": (1989, "3042", "TRE-001003", "MGENG-0419"),
+    "UNFCCC": (1992, "3126", "TRE-001147", "MGENG-0502"),
+    "CBD": (1992, "3128", "TRE-001148", "GENG-2706"),
+    "KYOTO": (1997, "3273", "TRE-001269", "GENG-1871"),
+    "STOCKHOLM": (2001, "3341", "TRE-001338", "GENG-1918"),
+}
+ENV_SOURCES = ("IEADB", "ECOLEX", "HUGGO")
+ENV_PRECEDENCE = ("ECOLEX", "IEADB", "HUGGO")
+ENV_MIN_AGREEMENT = 0.8
+ENV_MIN_SHARED = 20  # states two sources must share before agreement is judged
+ENV_LAST_YEAR = 2024  # manyenviron 0.4.0 was released on 2024-03-05
+ENV_COUNT_YEARS = (1900, 2020)
+# Parties without a COW or G&W code that are states for treaty purposes (UN treaty
+# practice: the Cook Islands and Niue have full treaty-making capacity; Palestine accedes
+# as a non-member observer State). Other ISO codes without a COW or G&W code are
+# territories (Greenland, Hong Kong, ...) and are dropped with a count.
+ENV_EXTRA_STATES = ("COK", "NIU", "PSE")
+# Successor states of the dissolutions after 1945 -> first year of independence. A date
+# before that year is the predecessor's.
+ENV_SUCCESSORS = {
+    **dict.fromkeys(["ARM", "AZE", "BLR", "EST", "GEO", "KAZ", "KGZ", "LTU", "LVA", "MDA",
+                     "TJK", "TKM", "UKR", "UZB"], 1991),
+    **dict.fromkeys(["HRV", "SVN", "MKD"], 1991), "BIH": 1992, "SRB": 1992,
+    "CZE": 1993, "SVK": 1993, "ERI": 1993, "MNE": 2006, "TLS": 2002, "SSD": 2011,
+}
+# Agreement types that are not counted as agreements of their own (IEADB and HUGGO codes;
+# ECOLEX has none, so titles are used): amendments and adjustments change an agreement
+# already counted; Q, V, W, Y are non-binding (agreed minutes, declarations, resolutions,
+# memoranda of understanding).
+ENV_NOT_COUNTED = ("E", "Other Binding Modification", "Q", "V", "W", "Y")
+ENV_AMENDMENT_TITLE = re.compile(r"^(amendments?|adjustments?)\b", re.IGNORECASE)
+_ENV_ISO_DATE = re.compile(r"^(\d{1,4})-\d{1,2}-\d{1,2}$")
+_ENV_DOT_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{4})$")
+
+
+def _env_year(raw: pd.Series, notes: dict, label: str) -> pd.Series:
+    """Year of a raw manyenviron date string; placeholders and typos become missing."""
+    text = raw.astype("string").str.strip()
+    year = pd.to_numeric(text.str.extract(_ENV_ISO_DATE)[0], errors="coerce")
+    dotted = pd.to_numeric(text.str.extract(_ENV_DOT_DATE)[0], errors="coerce")
+    notes[f"{label}: dd.mm.yyyy dates read"] = int(dotted.notna().sum())
+    year = year.fillna(dotted)
+    unread = text.notna() & year.isna()
+    if unread.any():
+        raise SystemExit(f"environmental treaties: {label}: {int(unread.sum())} dates not "
+                         f"read, e.g. {list(text[unread].head(3))}")
+    placeholder = (year < 1000) | (year >= 2500)
+    typo = (year > ENV_LAST_YEAR) & ~placeholder
+    notes[f"{label}: placeholder dates dropped"] = int(placeholder.sum())
+    notes[f"{label}: dates after {ENV_LAST_YEAR} dropped"] = int(typo.sum())
+    return year.where(~placeholder & ~typo).astype("Int64")
+
+
+def _env_memberships(src: Path, notes: dict) -> pd.DataFrame:
+    """One row per source membership row: source, treaty id, iso3, consent, force."""
+    folder = src / ENV_DIR
+
+    def rd(name: str) -> pd.DataFrame:
+        return pd.read_csv(folder / name, dtype=str, keep_default_na=False, na_values=[""])
+
+    ieadb = rd("ieadb_membership_download_raw.csv.gz")
+    ecolex = rd("memberships_ecolex.csv.gz")
+    huggo = rd("memberships_huggo_full.csv.gz")
+    core = rd("memberships_huggo.csv.gz")
+    if len(core) != len(huggo) or not (core["source_treaty_id"] == huggo["gengID"]).all():
+        raise SystemExit("environmental treaties: the two HUGGO files are not row-aligned")
+    hug_consent = pd.concat([_env_year(huggo[c], notes, f"HUGGO {c}")
+                             for c in ("StateRatification", "Accession", "Acceptance")],
+                            axis=1).min(axis=1)
+    parts = [
+        pd.DataFrame({"source": "IEADB", "treaty_id": ieadb["mitch_id"], "iso3": ieadb["iso3"],
+                      "state_code": ieadb["country"],
+                      "signed": _env_year(ieadb["csig"], notes, "IEADB csig").notna(),
+                      "consent": _env_year(ieadb["crat"], notes, "IEADB crat"),
+                      "force": _env_year(ieadb["ceif3"], notes, "IEADB ceif3")}),
+        pd.DataFrame({"source": "ECOLEX", "treaty_id": ecolex["source_treaty_id"],
+                      "iso3": ecolex["iso3"], "state_code": ecolex["stateID"],
+                      "signed": _env_year(ecolex["state_signature"], notes,
+                                          "ECOLEX stateSignature").notna(),
+                      "consent": _env_year(ecolex["state_ratification"], notes,
+                                           "ECOLEX Rat"),
+                      "force": _env_year(ecolex["state_force"], notes, "ECOLEX Force")}),
+        pd.DataFrame({"source": "HUGGO", "treaty_id": huggo["gengID"], "iso3": core["iso3"],
+                      "state_code": huggo["stateID"],
+                      "signed": _env_year(huggo["StateSignature"], notes,
+                                          "HUGGO StateSignature").notna(),
+                      "consent": hug_consent.astype("Int64"),
+                      "force": _env_year(huggo["StateForce"], notes, "HUGGO StateForce")}),
+    ]
+    rows = pd.concat(parts, ignore_index=True)
+    for source in ENV_SOURCES:
+        notes[f"{source}: membership rows"] = int((rows["source"] == source).sum())
+    return rows
+
+
+def _env_states(rows: pd.DataFrame, codes: Codes, notes: dict) -> pd.DataFrame:
+    """Keep rows of states (ISO code with a COW or G&W code, or ENV_EXTRA_STATES)."""
+    no_iso = rows["iso3"].isna()
+    state = rows["iso3"].isin(set(codes.iso_cow) | set(codes.iso_gw) | set(ENV_EXTRA_STATES))
+    for source in ENV_SOURCES:
+        mine = rows["source"] == source
+        notes[f"{source}: rows without an ISO code dropped (EU, historical or ambiguous "
+              "codes)"] = int((mine & no_iso).sum())
+        notes[f"{source}: rows of territories dropped"] = int((mine & ~no_iso & ~state).sum())
+    return rows[state].copy()
+
+
+def _env_clean_years(rows: pd.DataFrame, opening: pd.Series, notes: dict,
+                     label: str) -> pd.DataFrame:
+    """Blank dates before the treaty opened; then one row per (source, key, iso3)."""
+    rows = rows.copy()
+    first = rows["key"].map(opening)
+    for col in ("consent", "force"):
+        early = rows[col].notna() & first.notna() & (rows[col] < first)
+        notes[f"{label}: {col} dates before the treaty was opened dropped"] = int(early.sum())
+        rows[col] = rows[col].mask(early)
+    n = len(rows)
+    rows = rows.groupby(["key", "iso3", "source"], as_index=False, sort=True).agg(
+        consent=("consent", "min"), force=("force", "min"), signed=("signed", "any"))
+    notes[f"{label}: duplicate rows of a state in one source merged (earliest date)"] = (
+        n - len(rows))
+    return rows
+
+
+def _env_successor_years(rows: pd.DataFrame, notes: dict, label: str) -> pd.DataFrame:
+    """A successor's consent year from before independence is the predecessor's: where the
+    same source row has an entry-into-force year from independence on (the date of effect
+    of a succession), that year stands in for it."""
+    start = rows["iso3"].map(ENV_SUCCESSORS)
+    own_force = rows["force"].notna() & start.notna() & (rows["force"] >= start)
+    pred = rows["consent"].notna() & start.notna() & (rows["consent"] < start)
+    use = own_force & (pred | rows["consent"].isna())
+    notes[f"{label}: successor states dated by their own entry into force"] = int(use.sum())
+    rows = rows.copy()
+    rows.loc[use, "consent"] = rows.loc[use, "force"]
+    return rows
+
+
+def _env_agreement(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per (key, source): states shared with another source, and the share agreeing."""
+    wide = rows.pivot_table(index=["key", "iso3"], columns="source", values="year",
+                            aggfunc="first")
+    out = []
+    for source in wide.columns:
+        others = [c for c in wide.columns if c != source]
+        if not others:
+            continue
+        mine = wide[source]
+        shared = mine.notna() & wide[others].notna().any(axis=1)
+        agree = pd.concat([wide[o] == mine for o in others], axis=1).any(axis=1) & shared
+        stats = pd.DataFrame({"shared": shared, "agree": agree}).groupby(level="key").sum()
+        stats["source"] = source
+        out.append(stats.reset_index())
+    if not out:
+        return pd.DataFrame(columns=["key", "source", "shared", "agree", "rate"])
+    stats = pd.concat(out, ignore_index=True)
+    stats["rate"] = stats["agree"] / stats["shared"].where(stats["shared"] > 0)
+    return stats
+
+
+def _env_reconcile(rows: pd.DataFrame, notes: dict, label: str
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One year per (key, iso3) from the per-source years in ``rows[year]``.
+
+    Returns the reconciled rows (key, iso3, year, n_sources, disagree, predecessor) and the
+    per-(key, source) agreement table with the exclusions.
+    """
+    last = rows.groupby("source")["year"].max()
+    undated = rows[rows["undated"]][["key", "iso3", "source"]]
+    rows = rows.dropna(subset=["year"]).copy()
+    rows["year"] = rows["year"].astype(int)
+    # a year given by one source only is contradicted where another source records the
+    # state's signature but no consent and no entry into force, and the year falls before
+    # that source's last year (HUGGO dates the United States into Basel and Stockholm; both list the
+    # United States as a signatory only)
+    single = rows.groupby(["key", "iso3"])["source"].transform("size") == 1
+    probe = rows[single].merge(undated, on=["key", "iso3"], suffixes=("", "_other"))
+    probe = probe[(probe["source_other"] != probe["source"])
+                  & (probe["year"] < probe["source_other"].map(last))]
+    contradicted = rows.set_index(["key", "iso3"]).index.isin(
+        probe.set_index(["key", "iso3"]).index) & single
+    notes[f"{label}: single-source years contradicted by a signature-only row dropped"] = int(
+        contradicted.sum())
+    rows = rows[~contradicted]
+    stats = _env_agreement(rows)
+    judged = stats["shared"] >= ENV_MIN_SHARED
+    good = judged & (stats["rate"] >= ENV_MIN_AGREEMENT)
+    # a source is outvoted only where another source of the treaty passes the test: two
+    # sources that disagree with each other have no arbiter and are both kept
+    arbiter = stats["key"].isin(stats.loc[good, "key"])
+    bad = stats[judged & ~good & arbiter]
+    stats["excluded"] = stats.set_index(["key", "source"]).index.isin(
+        bad.set_index(["key", "source"]).index)
+    excluded = rows.set_index(["key", "source"]).index.isin(
+        bad.set_index(["key", "source"]).index)
+    # an excluded source still counts where it is the only one naming the state
+    only = rows.groupby(["key", "iso3"])["source"].transform("size") == 1
+    drop = excluded & ~only
+    notes[f"{label}: years of sources excluded for disagreement dropped"] = int(drop.sum())
+    notes[f"{label}: years of excluded sources kept (only source for the state)"] = int(
+        (excluded & only).sum())
+    rows = rows[~drop]
+    start = rows["iso3"].map(ENV_SUCCESSORS)
+    rows["own"] = start.isna() | (rows["year"] >= start)
+    has_own = rows.groupby(["key", "iso3"])["own"].transform("any")
+    pred = ~rows["own"] & has_own
+    notes[f"{label}: predecessor's years dropped (a year of the state's own exists)"] = int(
+        pred.sum())
+    rows = rows[~pred]
+    rank = {s: i for i, s in enumerate(ENV_PRECEDENCE)}
+    rows["rank"] = rows["source"].map(rank)
+    rows["votes"] = rows.groupby(["key", "iso3", "year"])["source"].transform("size")
+    rows = rows.sort_values(["key", "iso3", "votes", "rank"], ascending=[True, True, False,
+                                                                          True])
+    grouped = rows.groupby(["key", "iso3"], sort=True)
+    out = grouped.head(1)[["key", "iso3", "year", "source", "own"]].reset_index(drop=True)
+    summary = grouped.agg(n_sources=("source", "size"), n_years=("year", "nunique"),
+                          top=("votes", "max")).reset_index()
+    out = out.merge(summary, on=["key", "iso3"], validate="1:1")
+    out["disagree"] = out["n_years"] > 1
+    out["tie"] = out["disagree"] & (out["top"] == 1)
+    out["predecessor"] = ~out["own"]
+    return out.drop(columns=["own", "top", "n_years"]), stats
+
+
+def _env_nine(rows: pd.DataFrame, notes: dict
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ids = {(source, tid): code for code, (_, *tids) in ENV_TREATIES.items()
+           for source, tid in zip(ENV_SOURCES, tids)}
+    key = pd.Series(list(zip(rows["source"], rows["treaty_id"])), index=rows.index).map(ids)
+    nine = rows.assign(key=key).dropna(subset=["key"])
+    opening = {code: spec[0] for code, spec in ENV_TREATIES.items()}
+    nine = _env_clean_years(nine, opening, notes, "nine treaties")
+    nine = _env_successor_years(nine, notes, "nine treaties")
+    no_consent = nine["consent"].isna()
+    notes["nine treaties: source rows without a consent date (signature or entry into force "
+          "only) not used"] = int(no_consent.sum())
+    undated = nine["signed"] & nine["consent"].isna() & nine["force"].isna()
+    nine = nine.assign(year=nine["consent"], undated=undated)
+    reconciled, stats = _env_reconcile(nine, notes, "nine treaties")
+    return reconciled, stats, nine
+
+
+def _env_clusters(src: Path, rows: pd.DataFrame, notes: dict) -> pd.DataFrame:
+    """Agreement nodes (source, id) -> cluster, with multilateral flag and opening year."""
+    folder = src / ENV_DIR
+    agr = pd.read_csv(folder / "agreements_all_sources.csv.gz", dtype=str,
+                      keep_default_na=False, na_values=[""])
+    agr = agr[agr["source"].isin(ENV_SOURCES)]
+    hug = pd.read_csv(folder / "agreements_huggo_full.csv", dtype=str,
+                      keep_default_na=False, na_values=[""])
+    nodes = rows[["source", "treaty_id"]].drop_duplicates().reset_index(drop=True)
+    meta = agr.rename(columns={"source_treaty_id": "treaty_id"})
+    sig = _env_year(meta["signature"], notes, "agreements signature")
+    meta = meta.assign(sig=sig)
+    per_node = meta.groupby(["source", "treaty_id"]).agg(
+        doc=("doc_type", lambda s: "M" if (s == "M").any() else ("B" if (s == "B").any()
+                                                                  else pd.NA)),
+        kind=("agreement_type", lambda s: next((k for k in s.dropna()
+                                                if k in ENV_NOT_COUNTED), pd.NA)),
+        sig=("sig", "min"), title=("title", "first"),
+        sig_date=("signature", lambda s: s.dropna().min() if s.notna().any() else pd.NA))
+    nodes = nodes.join(per_node, on=["source", "treaty_id"])
+    # union-find over HUGGO's cross-references and exact (title, signature date) matches
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    known = set(zip(nodes["source"], nodes["treaty_id"]))
+    links = 0
+    for geng, iea, eco in zip(hug["gengID"], hug["ieaID"], hug["ecolexID"]):
+        for other in (("IEADB", iea[4:]) if isinstance(iea, str) and iea.startswith("IEA-")
+                      else None, ("ECOLEX", eco) if isinstance(eco, str) else None):
+            if other and ("HUGGO", geng) in known and other in known:
+                union(("HUGGO", geng), other)
+                links += 1
+    # the membership rows carry the same cross-references, some of them only there
+    mem = pd.read_csv(folder / "memberships_huggo_full.csv.gz", dtype=str,
+                      keep_default_na=False, na_values=[""],
+                      usecols=["gengID", "ieaID", "ecolexID"]).drop_duplicates()
+    for geng, iea, eco in zip(mem["gengID"], mem["ieaID"], mem["ecolexID"]):
+        for other in (("IEADB", iea[4:]) if isinstance(iea, str) and iea.startswith("IEA-")
+                      else None, ("ECOLEX", eco) if isinstance(eco, str) else None):
+            if other and ("HUGGO", geng) in known and other in known:
+                if find(("HUGGO", geng)) != find(other):
+                    links += 1
+                union(("HUGGO", geng), other)
+    notes["counts: HUGGO cross-references to IEADB or ECOLEX ids used"] = links
+    titled = nodes.dropna(subset=["title", "sig_date"]).copy()
+    titled["norm"] = titled["title"].str.lower().str.replace(r"[^a-z0-9]+", " ",
+                                                             regex=True).str.strip()
+    matched = 0
+    for _, group in titled.groupby(["norm", "sig_date"]):
+        if group["source"].nunique() > 1:
+            first = (group["source"].iloc[0], group["treaty_id"].iloc[0])
+            for s, t in zip(group["source"].iloc[1:], group["treaty_id"].iloc[1:]):
+                if find((s, t)) != find(first):
+                    matched += 1
+                union(first, (s, t))
+    notes["counts: further links by identical title and signature date"] = matched
+    nodes["cluster"] = [":".join(find((s, t))) for s, t in zip(nodes["source"],
+                                                                 nodes["treaty_id"])]
+    amend = nodes["title"].fillna("").str.match(ENV_AMENDMENT_TITLE)
+    nodes["not_counted"] = nodes["kind"].notna() | amend
+    states = rows.groupby(["source", "treaty_id"])["state_code"].nunique()
+    nodes["n_states"] = [states.get((s, t), 0) for s, t in zip(nodes["source"],
+                                                               nodes["treaty_id"])]
+    cl = nodes.groupby("cluster").agg(
+        any_m=("doc", lambda s: (s == "M").any()), any_b=("doc", lambda s: (s == "B").any()),
+        n_states=("n_states", "max"), not_counted=("not_counted", "any"),
+        opening=("sig", "min"))
+    cl["multilateral"] = cl["any_m"] | (~cl["any_b"] & (cl["n_states"] >= 3))
+    cl["flag"] = cl["any_m"].map({True: "doc_type M"}).fillna(
+        cl["any_b"].map({True: "doc_type B"})).fillna("no doc_type")
+    nodes = nodes.join(cl[["multilateral", "opening", "flag"]].rename(
+        columns={"not_counted": "cl_not_counted"}), on="cluster")
+    nodes["cl_not_counted"] = nodes["cluster"].map(cl["not_counted"])
+    return nodes
+
+
+def _env_joined(src: Path, rows: pd.DataFrame, notes: dict
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(cluster, iso3, year) for every counted multilateral agreement a state joined."""
+    nodes = _env_clusters(src, rows, notes)
+    per = nodes.drop_duplicates("cluster")
+    notes["counts: agreements (clusters of source ids)"] = len(per)
+    notes["counts: of which multilateral"] = int(per["multilateral"].sum())
+    notes["counts: multilateral, excluded as amendments, adjustments or non-binding"] = int(
+        (per["multilateral"] & per["cl_not_counted"]).sum())
+    for flag in ("doc_type M", "no doc_type"):
+        notes[f"counts: counted agreements flagged multilateral by {flag}"] = int(
+            (per["multilateral"] & ~per["cl_not_counted"] & (per["flag"] == flag)).sum())
+    keep = nodes[nodes["multilateral"] & ~nodes["cl_not_counted"]]
+    key = dict(zip(zip(keep["source"], keep["treaty_id"]), keep["cluster"]))
+    sel = rows.assign(key=pd.Series(list(zip(rows["source"], rows["treaty_id"])),
+                                    index=rows.index).map(key)).dropna(subset=["key"])
+    opening = keep.drop_duplicates("cluster").set_index("cluster")["opening"].dropna()
+    sel = _env_clean_years(sel, opening, notes, "counts")
+    sel = _env_successor_years(sel, notes, "counts")
+    sel["year"] = sel["consent"].fillna(sel["force"])
+    notes["counts: source rows dated by entry into force (no consent date)"] = int(
+        (sel["consent"].isna() & sel["force"].notna()).sum())
+    notes["counts: source rows without any date (not counted)"] = int(
+        sel["year"].isna().sum())
+    joined, stats = _env_reconcile(sel.assign(undated=sel["signed"] & sel["year"].isna()),
+                                   notes, "counts")
+    return joined, stats, nodes
+
+
+def build_environmental_treaties(src: Path, codes: Codes, state_system: pd.DataFrame,
+                                 out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The nine-treaty long table and the yearly MEA counts; writes both codebooks."""
+    out.mkdir(parents=True, exist_ok=True)
+    notes: dict[str, int] = {}
+    rows = _env_states(_env_memberships(src, notes), codes, notes)
+    nine, nine_stats, per_source = _env_nine(rows, notes)
+    table = nine.rename(columns={"key": "treaty"})
+    table["cown"] = as_int(table["iso3"].map(codes.iso_cow))
+    table["gwcode"] = as_int(table["iso3"].map(codes.iso_gw))
+    table["country"] = [codes.name_iso.get(i, ENV_EXTRA_NAMES.get(i)) for i in table["iso3"]]
+    order = {t: i for i, t in enumerate(ENV_TREATIES)}
+    table = table.sort_values(["treaty", "iso3"], key=lambda s: s.map(order)
+                              if s.name == "treaty" else s, kind="mergesort")
+    detail = table.reset_index(drop=True)
+    table = detail[["iso3", "cown", "gwcode", "country", "treaty", "year"]].copy()
+    table["year"] = table["year"].astype("int64")
+    check_unique(table, ["iso3", "treaty"], "environmental_treaties")
+    joined, count_stats, nodes = _env_joined(src, rows, notes)
+    starts = state_system.dropna(subset=["iso3"]).groupby("iso3")["start"].min()
+    counts = _env_counts(joined, codes, starts.astype(int).to_dict())
+    checks = pd.read_csv(ENV_CHECKS, dtype=str, keep_default_na=False, na_values=[""])
+    (out / "environmental_treaties.md").write_text(
+        _env_treaties_codebook(detail, nine_stats, per_source, notes, checks),
+        encoding="utf-8")
+    (out / "environmental_treaty_counts.md").write_text(
+        _env_counts_codebook(counts, joined, count_stats, nodes, notes), encoding="utf-8")
+    return table, counts
+
+
+ENV_EXTRA_NAMES = {"COK": "Cook Islands", "NIU": "Niue", "PSE": "Palestine"}
+
+
+def _env_counts(joined: pd.DataFrame, codes: Codes, starts: dict[str, int]) -> pd.DataFrame:
+    """Cumulative joined agreements per state and year, from the state's first year."""
+    y0, y1 = ENV_COUNT_YEARS
+    first = joined.groupby("iso3")["year"].min()
+    frames = []
+    for iso3, years in joined.groupby("iso3")["year"]:
+        start = max(y0, min(int(first[iso3]), starts.get(iso3, y1)))
+        grid = pd.RangeIndex(start, y1 + 1)
+        per_year = years.value_counts().reindex(range(min(int(first[iso3]), start), y1 + 1),
+                                                fill_value=0)
+        before = int((years < per_year.index.min()).sum())
+        cum = per_year.cumsum() + before
+        frames.append(pd.DataFrame({"iso3": iso3, "year": grid,
+                                    "mea_count": cum.reindex(grid).to_numpy()}))
+    counts = pd.concat(frames, ignore_index=True)
+    counts["cown"] = as_int(counts["iso3"].map(codes.iso_cow))
+    counts = counts[["iso3", "cown", "year", "mea_count"]].sort_values(
+        ["iso3", "year"], kind="mergesort").reset_index(drop=True)
+    counts["mea_count"] = counts["mea_count"].astype("int64")
+    return counts
+
+
+ENV_CITATIONS = [
+    "- Hollway, J. (2021). *Environmental agreements for manydata* (R package "
+    "manyenviron 0.4.0, 2024-03-05). https://github.com/globalgov/manyenviron. "
+    "Data CC BY 4.0.",
+    "- International Environmental Agreements (IEA) Database Project, R. B. Mitchell, "
+    "https://iea.uoregon.edu/ (country membership download). The project asks users to "
+    "cite both the website and the latest article presenting the dataset: Mitchell, R. B., "
+    "Andonova, L. B., Axelrod, M., Balsiger, J., Bernauer, T., Green, J. F., Hollway, J., "
+    "Kim, R. E., & Morin, J.-F. (2020). What we know (and could know) about international "
+    "environmental agreements. *Global Environmental Politics*, 20(1), 103-121.",
+    "- ECOLEX (FAO, IUCN, UNEP), treaty records, https://www.ecolex.org/result/?type=treaty; "
+    "as cited by manyenviron: Sommer, J. (2020). Global governance in forestry: a "
+    "cross-national analysis. *International Journal of Sustainable Development & World "
+    "Ecology*, 27(6), 481-495.",
+    "- HUGGO: hand-coded data by the Geneva Global Governance team (manyenviron "
+    "`HUGGO_MEM`), merging the GENG/MEA network files with the ECOLEX and IEADB "
+    "reconciliations.",
+]
+
+
+def _env_rules_md() -> list[str]:
+    years = ", ".join(f"{k} {v}" for k, v in sorted(ENV_SUCCESSORS.items()))
+    return [
+        "1. **Consent to be bound.** A state's year is the year of its ratification, "
+        "accession, acceptance, approval or succession: IEADB `crat`; ECOLEX `Rat`; HUGGO "
+        "the earliest of `StateRatification`, `Accession` and `Acceptance` (HUGGO's "
+        "`Accession` can be a later act, such as an amendment, hence the earliest). "
+        "Signature is never consent; entry into force is not used, except rule 5.",
+        "2. **Treaty keys** are the sources' own ids (IEADB mitch_id, ECOLEX ecolexID, HUGGO "
+        "gengID), never manyID, which manyenviron derived from each row's first date.",
+        "3. **Dates that are not dates.** Years below 1000 or from 2500 (2899, 2999, 9999, "
+        "0001) are placeholders; years after 2024 (manyenviron 0.4.0 was released on "
+        "2024-03-05) are typos; state dates before the year the treaty was opened for "
+        "signature are impossible. All are blanks. HUGGO's 2025-2068 typos are treaty "
+        "signature dates (agreements of 1925-1968); no state-level date of the three "
+        "sources is later than 2024. Dates written dd.mm.yyyy (HUGGO `Acceptance`) are read.",
+        "4. **Duplicates within a source** (same treaty id and state) are merged, keeping "
+        "the earliest date.",
+        f"5. **Successor states** ({years}: year of independence). A consent year before "
+        "independence is the predecessor's (HUGGO gives Yugoslavia's 1977 Ramsar date to "
+        "Croatia). Where the same source row has an entry-into-force year from "
+        "independence on (the date of effect of a succession), that year is used instead; "
+        "a predecessor's year is dropped where any source has a year of the state's own, "
+        "and kept (flagged in the counts below) only where none has.",
+        "6. **Contradicted single-source parties.** A year that only one source gives is "
+        "dropped where another source records the state's signature but neither consent "
+        "nor entry into force, and the year falls before that other source's last year "
+        "(HUGGO dates the United States into Basel in 1991 and into Stockholm and Kyoto in "
+        "2004; ECOLEX and IEADB list it as a signatory only).",
+        f"7. **Outvoted sources.** For each treaty and source, the share of the states it "
+        f"shares with the other sources on which its year equals another source's year. A "
+        f"source below {ENV_MIN_AGREEMENT:.0%} (judged on at least {ENV_MIN_SHARED} "
+        "shared states, and only where another source of the treaty passes the test) is "
+        "not used for that treaty's years; where it is the only source naming a state, "
+        "its year is kept.",
+        "8. **Majority, then precedence.** The year most sources give wins; a tie goes to "
+        f"the first of {', '.join(ENV_PRECEDENCE)} that gives one of the tied years. "
+        "ECOLEX comes first because, where it is not outvoted, it matched the depositary "
+        "records read for the spot checks below (e.g. Montreal: Argentina 1990, Chad "
+        "1994, where HUGGO has 1989); IEADB second (Ramsar: Burundi 2002, where HUGGO "
+        "has 1990).",
+        "9. **States.** Rows without an ISO code (European Union, Czechoslovakia, "
+        "Yugoslavia, the USSR, ambiguous IEADB codes) and ISO codes of territories "
+        "(Greenland, Hong Kong, the Faroes, ...) are dropped. States are ISO codes with a "
+        "COW or Gleditsch-Ward code, plus the Cook Islands, Niue and Palestine, which are "
+        "parties in their own right (their `cown` is blank).",
+    ]
+
+
+def _env_notes_md(notes: dict, prefixes: tuple[str, ...]) -> list[str]:
+    return [f"| {k} | {v:,} |" for k, v in notes.items()
+            if k.startswith(prefixes) and v]
+
+
+def _env_treaties_codebook(detail: pd.DataFrame, stats: pd.DataFrame,
+                           per_source: pd.DataFrame, notes: dict,
+                           checks: pd.DataFrame) -> str:
+    parties = detail.groupby("treaty").size()
+    years = detail.groupby("treaty")["year"].agg(["min", "max"])
+    dated = per_source.dropna(subset=["year"])
+    raw = dated.groupby(["key", "iso3"])["year"].nunique()
+    raw_dis = (raw > 1).groupby(level="key").sum()
+    lines = [
+        "# Environmental treaties: year each state became a party",
+        "",
+        "`data/environmental_treaties.csv`, loaded by "
+        "`diffusion.datasets.load_environmental_treaties()`. Written by "
+        "`scripts/build_data.py` (`build_environmental_treaties`); every number below is "
+        "computed by the build.",
+        "",
+        "## Unit and coverage",
+        "",
+        f"One row per (state, treaty) for the states that became a party; non-parties have "
+        f"no row. {len(detail):,} rows, {detail['iso3'].nunique()} states, nine "
+        f"treaties, years {int(detail['year'].min())}-{int(detail['year'].max())}. The "
+        "sources stop at different dates (ECOLEX 2018, IEADB 2020, HUGGO 2023), so a "
+        "state that joined later is right-censored here even if it is a party today.",
+        "",
+        "| treaty | opened | IEADB mitch_id | ECOLEX ecolexID | HUGGO gengID | parties "
+        "| first | last |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for code, (opened, iea, eco, geng) in ENV_TREATIES.items():
+        iea_txt = f"{iea} (no membership rows)" if code in ("MONTREAL", "KYOTO") else iea
+        lines.append(f"| {code} | {opened} | {iea_txt} | {eco} | {geng} | "
+                     f"{int(parties.get(code, 0))} | {int(years.loc[code, 'min'])} | "
+                     f"{int(years.loc[code, 'max'])} |")
+    lines += [
+        "",
+        "RAMSAR: Convention on Wetlands of International Importance (Ramsar, 1971). "
+        "CITES: Convention on International Trade in Endangered Species (Washington, 1973). "
+        "VIENNA: Vienna Convention for the Protection of the Ozone Layer (1985). "
+        "MONTREAL: Montreal Protocol on Substances that Deplete the Ozone Layer (1987). "
+        "BASEL: Basel Convention on hazardous wastes (1989). UNFCCC: UN Framework "
+        "Convention on Climate Change (1992). CBD: Convention on Biological Diversity "
+        "(1992). KYOTO: Kyoto Protocol (1997). STOCKHOLM: Stockholm Convention on "
+        "Persistent Organic Pollutants (2001). The ids were found by title in each "
+        "source and checked against HUGGO's cross-references (`ieaID`, `ecolexID`); "
+        "HUGGO's gengIDs are not unique in its agreements table (GENG-1918 is also a "
+        "1985 Spain-France exchange of letters), but in the membership file GENG-1918 "
+        "carries only the Stockholm Convention.",
+        "",
+        "## Variables",
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
+        "| `iso3` | str | ISO 3166-1 alpha-3 code of today's state |",
+        "| `cown` | Int64 | Correlates of War code (blank: Cook Islands, Niue, Palestine) |",
+        "| `gwcode` | Int64 | Gleditsch-Ward code (blank where G&W have none) |",
+        "| `country` | str | name, as in `data/regions.csv` |",
+        "| `treaty` | str | one of the nine codes above |",
+        "| `year` | int | year of consent to be bound (rules below) |",
+        "",
+        "The layout is that of `data/treaties.csv` (UN human-rights treaties), so the two "
+        "tables can be stacked.",
+        "",
+        "## Source",
+        "",
+        "`../shared/reference-data/environmental-treaty-memberships/` (see its "
+        "PROVENANCE.md): manyenviron's `IEADB_MEM`, `ECOLEX_MEM` and `HUGGO_MEM` "
+        "memberships. For IEADB the raw country-membership download "
+        "(`ieadb_membership_download_raw.csv.gz`) is read instead of `IEADB_MEM`, which "
+        "dropped every row without an entry-into-force date; HUGGO is read from "
+        "`memberships_huggo_full.csv.gz` (for `Acceptance`) with the ISO codes of "
+        "`memberships_huggo.csv.gz`. TFDD is not used (no state-level dates).",
+        "",
+        "Cite:",
+        "",
+        *ENV_CITATIONS,
+        "",
+        "## Licence",
+        "",
+        "manyenviron's data are CC BY 4.0 (its DESCRIPTION; the package code is AGPL-3). "
+        "The IEA Database Project provides its data free in return for citing both its "
+        "website and Mitchell et al. (2020). ECOLEX's terms were not checked; the table "
+        "holds facts (years), derived and reconciled, not ECOLEX's records.",
+        "",
+        "## Rules",
+        "",
+        *_env_rules_md(),
+        "",
+        "## Reconciliation",
+        "",
+        "Per treaty: states with a consent year in each source, the agreement share of "
+        "rule 7 (`-`: no membership rows), the states on which the sources' years differ "
+        "before rule 7 (`raw`) and after it (`used`), the ties settled by precedence, and "
+        "the predecessor's years kept (rule 5).",
+        "",
+        "| treaty | IEADB | ECOLEX | HUGGO | agree IEADB | agree ECOLEX | agree HUGGO | "
+        "excluded | disagree raw | disagree used | ties | predecessor kept |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for code in ENV_TREATIES:
+        mine = dated[dated["key"] == code]
+        n = mine.groupby("source")["iso3"].nunique()
+        st = stats[stats["key"] == code].set_index("source")
+        rate = {s: (f"{st.loc[s, 'rate']:.0%}" if s in st.index and st.loc[s, "shared"]
+                    else "-") for s in ENV_SOURCES}
+        excl = ", ".join(s for s in ENV_SOURCES if s in st.index and st.loc[s, "excluded"])
+        d = detail[detail["treaty"] == code]
+        lines.append(
+            f"| {code} | {int(n.get('IEADB', 0))} | {int(n.get('ECOLEX', 0))} | "
+            f"{int(n.get('HUGGO', 0))} | {rate['IEADB']} | {rate['ECOLEX']} | "
+            f"{rate['HUGGO']} | {excl or '-'} | {int(raw_dis.get(code, 0))} | "
+            f"{int(d['disagree'].sum())} | {int(d['tie'].sum())} | "
+            f"{int(d['predecessor'].sum())} |")
+    kept = detail[detail["predecessor"]]
+    lines += [
+        "",
+        "Winning source of each row: " + ", ".join(
+            f"{s} {int(v)}" for s, v in detail["source"].value_counts().items()) + ".",
+        "",
+        "ECOLEX's Ramsar and CITES years, and HUGGO's Vienna years, are outvoted: the "
+        "other two sources agree with each other on nearly every state while these agree "
+        "with them on well under half (Ramsar) or about two thirds (CITES, Vienna). "
+        "ECOLEX's dates for these two treaties are attached to the wrong states (e.g. "
+        "CITES: Canada 1997, Switzerland 1997, both parties since 1975); HUGGO's Vienna "
+        "years are mostly earlier than the depositary's (Argentina 1989 for 18 January "
+        "1990).",
+        "",
+        "Predecessor's years kept: " + ("; ".join(
+            f"{r.treaty} {r.iso3} {r.year}" for r in kept.itertuples()) or "none") + ". "
+        "Belarus's and Ukraine's ozone dates are their own: the Byelorussian and "
+        "Ukrainian SSRs were UN members and accepted the Vienna Convention in 1986 and "
+        "the Montreal Protocol in 1988 themselves.",
+        "",
+        "## Counts of rows dropped or changed",
+        "",
+        "| step | rows |",
+        "| --- | --- |",
+        *_env_notes_md(notes, ("IEADB", "ECOLEX", "HUGGO", "nine")),
+        "",
+        "## Checks against public records",
+        "",
+        "Party counts read with the project's search tool (stored public pages). `table` "
+        "counts the states with a year up to `as of` (all rows where the page is "
+        "undated); `+EU` adds the European Union where the page's count includes it.",
+        "",
+        "| treaty | public | as of | table | table +EU | page | quote |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in checks[checks["kind"] == "parties"].itertuples():
+        mine = detail[detail["treaty"] == r.treaty]
+        if isinstance(r.as_of, str):
+            mine = mine[mine["year"] <= int(r.as_of)]
+        eu = len(mine) + (1 if r.includes_eu == "yes" else 0)
+        lines.append(f"| {r.treaty} | {r.value} | {r.as_of if isinstance(r.as_of, str) else '-'}"
+                     f" | {len(mine)} | {eu} | {r.url} | \"{r.quote}\" |")
+    lines += [
+        "",
+        "Differences, and why:",
+        "",
+        "- RAMSAR: the secretariat page (undated, 168) is older than the sources; the "
+        "table's 171 by 2019 matches the October 2019 count; Angola (2021) follows.",
+        "- MONTREAL: 198 with the EU against the page's 197: the page predates "
+        "Palestine's 2019 accession (HUGGO). VIENNA lacks Palestine (2019) because no "
+        "used source records it.",
+        "- KYOTO: the table keeps Canada (ratified 2002, withdrew with effect from 15 "
+        "December 2012; withdrawals are not recorded), so 192 states against 191.",
+        "- STOCKHOLM: 182 states against 185 (186 with the EU): the sources' last "
+        "Stockholm dates are 2019 (IEADB), 2018 (ECOLEX) and 2013 (HUGGO), so later "
+        "parties are missing; rule 6 drops HUGGO's Italy 2002, Israel 2001, Malaysia "
+        "2006, Brunei 2004, Haiti 2007 and United States 2004, which the other sources "
+        "record as signatures only. The December 2008 count (168) is 6 above the "
+        "table's 162 with the EU; not resolved.",
+        "- BASEL, UNFCCC, CBD (2010), CITES: equal.",
+        "- CBD: every UN member but the United States is a party, as the page says.",
+        "",
+        "Ratification years checked against public status tables (all equal to the "
+        "table; `tests/test_environment_data.py` checks them):",
+        "",
+        "| treaty | state | year | page | quote |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in checks[checks["kind"] == "year"].itertuples():
+        lines.append(f"| {r.treaty} | {r.iso3} | {r.value} | {r.url} | \"{r.quote}\" |")
+    lines += [
+        "",
+        "## Corrections",
+        "",
+        "No year is set by hand: every change is one of the rules above, counted in "
+        "\"Counts of rows dropped or changed\". The rules change, among others: Montreal "
+        "Argentina 1989 -> 1990 and Chad 1989 -> 1994 (HUGGO against ECOLEX, settled by "
+        "precedence and confirmed by the Dutch treaty database); Basel Austria 1992 -> "
+        "1993 (HUGGO outvoted by ECOLEX and IEADB; 12 January 1993); Montreal Bosnia "
+        "1991 -> 1993 and Croatia 1991 -> 1992 (Yugoslavia's date in HUGGO; successions "
+        "of 1 September 1993 and 21 September 1992); the United States removed from "
+        "Basel, Stockholm and Kyoto (HUGGO only, contradicted).",
+        "",
+        "## Known issues",
+        "",
+        "- Withdrawals and re-accessions are not recorded (Canada's Kyoto withdrawal, "
+        "2012): the year is the first consent.",
+        "- The year is the deposit year where the sources give the deposit date, which "
+        "is what all three record for ratification; a state that signed before the treaty "
+        "was in force still became bound only at entry into force (for these treaties "
+        "90 days after deposit; Ramsar four months).",
+        "- Ties between two sources are settled by precedence without a third source; "
+        "the ties in the table above are the rows to re-check first.",
+        "- Parties after the sources' cut-offs are missing (see the checks).",
+        "- Montreal and Kyoto rest on ECOLEX and HUGGO only (IEADB's download has no "
+        "membership rows for them).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _env_counts_codebook(counts: pd.DataFrame, joined: pd.DataFrame, stats: pd.DataFrame,
+                         nodes: pd.DataFrame, notes: dict) -> str:
+    y0, y1 = ENV_COUNT_YEARS
+    last = counts[counts["year"] == y1].set_index("iso3")["mea_count"]
+    per = nodes.drop_duplicates("cluster")
+    kept = per[per["multilateral"] & ~per["cl_not_counted"]]
+    members = nodes[nodes["cluster"].isin(kept["cluster"])]
+    by_sources = members.groupby("cluster")["source"].apply(
+        lambda s: "+".join(sorted(set(s)))).value_counts()
+    low = stats[(stats["shared"] >= ENV_MIN_SHARED) & (stats["rate"] < ENV_MIN_AGREEMENT)
+                & ~stats["excluded"]]
+    counted = joined[joined["year"] <= y1]
+    lines = [
+        "# Environmental treaty counts: multilateral environmental agreements joined",
+        "",
+        "`data/environmental_treaty_counts.csv`, loaded by "
+        "`diffusion.datasets.load_environmental_treaty_counts()`. Written by "
+        "`scripts/build_data.py` (`build_environmental_treaties`); every number below is "
+        "computed by the build.",
+        "",
+        "## Unit and coverage",
+        "",
+        f"State-year, {y0}-{y1}. {len(counts):,} rows, {counts['iso3'].nunique()} states. "
+        f"A state's rows start in {y0}, or in its first year in the COW or Gleditsch-Ward "
+        "state system (`data/state_system.csv`) or the year of its first agreement, "
+        f"whichever is earlier, if that is later than {y0}; they run to {y1}. Years "
+        f"before a state's first row have `mea_count` 0 unless it joined agreements before "
+        f"{y0}, which are counted in its {y0} value. {y1} is the last year the "
+        "IEADB covers; ECOLEX stops in 2018, so agreements joined in 2019-2020 come from "
+        "IEADB and HUGGO only.",
+        "",
+        f"In {y1}: median {int(last.median())}, range {int(last.min())}-{int(last.max())} "
+        f"agreements per state.",
+        "",
+        "## Variables",
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
+        "| `iso3` | str | ISO 3166-1 alpha-3 code |",
+        "| `cown` | Int64 | Correlates of War code (blank: Cook Islands, Niue, Palestine) |",
+        "| `year` | int | calendar year |",
+        "| `mea_count` | int | multilateral environmental agreements the state had joined "
+        "by the end of `year` (cumulative; withdrawals not subtracted) |",
+        "",
+        "## Source",
+        "",
+        "The same cleaned memberships as `data/environmental_treaties.md` (IEADB raw "
+        "download, ECOLEX_MEM, HUGGO_MEM of manyenviron 0.4.0) and the agreement lists "
+        "`agreements_all_sources.csv.gz` and `agreements_huggo_full.csv` for the "
+        "agreement-level flags.",
+        "",
+        "Cite:",
+        "",
+        *ENV_CITATIONS,
+        "",
+        "## Licence",
+        "",
+        "As `data/environmental_treaties.md`: CC BY 4.0 (manyenviron data); cite the IEA "
+        "Database website and Mitchell et al. (2020).",
+        "",
+        "## Rules",
+        "",
+        "The state-level rules 1-9 of `data/environmental_treaties.md` apply to every "
+        "agreement, with one difference: a source row without a consent date counts from "
+        "its entry-into-force year (a party with unknown consent date is still a party; "
+        "IEADB often records entry into force only). Then:",
+        "",
+        "1. **Agreements across sources.** The sources' ids are joined into one "
+        "agreement by HUGGO's cross-references (`ieaID`, `ecolexID` in its agreement and "
+        "membership tables) and, for the rest, by identical normalised title and "
+        "signature date. A state joined to one agreement through two sources counts "
+        "once.",
+        "2. **Multilateral.** An agreement counts if any of its sources flags it "
+        "multilateral (`doc_type` M: IEADB's MEA inclusion, ECOLEX's and HUGGO's "
+        "document type); if no source gives a document type, it counts when a source "
+        "lists three or more states for it. `doc_type` B (bilateral) is never counted.",
+        "3. **Agreements, not changes.** Amendments and adjustments (IEADB and HUGGO "
+        "type E or 'Other Binding Modification'; ECOLEX titles beginning \"Amendment\" or "
+        "\"Adjustment\") and non-binding instruments (HUGGO Q, V, W, Y: agreed minutes, "
+        "declarations, resolutions, memoranda of understanding) are not counted: an "
+        "amendment changes an agreement already counted. Protocols are counted.",
+        "4. The year a state joined an agreement is reconciled across sources as in the "
+        "treaties table (majority, outvoted sources, precedence ECOLEX, IEADB, HUGGO).",
+        "",
+        "## Counts",
+        "",
+        f"Agreements (after joining ids): {notes['counts: agreements (clusters of source ids)']:,}; "
+        f"multilateral: {notes['counts: of which multilateral']:,}; not counted by rule 3: "
+        f"{notes['counts: multilateral, excluded as amendments, adjustments or non-binding']:,}; "
+        f"counted: {len(kept):,}, of which {notes['counts: counted agreements flagged multilateral by no doc_type']} "
+        "by the three-states rule. Sources of the counted agreements: " + ", ".join(
+            f"{k} {int(v)}" for k, v in by_sources.items()) + ".",
+        "",
+        f"State-agreement memberships with a year: {len(joined):,}; with a year up to "
+        f"{y1}: {len(counted):,}; decided against another source's year: "
+        f"{int(joined['disagree'].sum()):,} (by precedence in a tie: "
+        f"{int(joined['tie'].sum()):,}); predecessor's year kept: "
+        f"{int(joined['predecessor'].sum()):,}.",
+        "",
+        "| step | rows |",
+        "| --- | --- |",
+        *_env_notes_md(notes, ("counts", "agreements")),
+        "",
+        "## Corrections",
+        "",
+        "None by hand; the rules above drop placeholder and typo dates and reconcile the "
+        "sources, with the counts listed.",
+        "",
+        "## Known issues",
+        "",
+        f"- {low['key'].nunique()} agreements have two sources that agree on fewer than "
+        f"{ENV_MIN_AGREEMENT:.0%} of their shared states, with no third source to "
+        "arbitrate (mostly ECOLEX against HUGGO); their years follow "
+        "precedence and may be wrong for many states, though the membership itself is "
+        "not in doubt.",
+        "- Title matching joins only identical titles and dates; an agreement listed "
+        "under different titles and without a HUGGO cross-reference is counted twice.",
+        "- The sources differ in scope (IEADB includes fisheries and some bilateral "
+        "instruments; ECOLEX and HUGGO add regional ones), so the level of `mea_count` "
+        "depends on their union; use it as a relative measure of embeddedness.",
+        "- Withdrawals are not subtracted.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
 
 def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
     cow_states = read(src, "state-system/cow_states2016.csv")
@@ -1350,6 +2210,9 @@ def build_all(src: Path, out: Path) -> dict[str, pd.DataFrame]:
         "belem_do_para": build_belem_do_para(regions),
         "science_policy": build_science_policy(src, codes, state_system, out),
     }
+    (tables["environmental_treaties"],
+     tables["environmental_treaty_counts"]) = build_environmental_treaties(
+        src, codes, state_system, out)
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         write(df, out, name)
