@@ -100,3 +100,12 @@ def test_every_replication_has_a_published_record(name):
     study = STUDIES[name]
     # either numbers with a source, or an explicit reason
     assert study.sign_only or study.source
+
+
+def test_claim_of_no_effect():
+    flat = _rep([Claim("x", "unrelated", 0)], {"main": _res(0.1, 1.0)})
+    strong = _rep([Claim("x", "unrelated", 0)], {"main": _res(3.0, 1.0)})
+    assert flat.reproduced and flat.verdicts()["sign"].iloc[0] == "0"
+    assert flat.verdicts()["verdict"].iloc[0] == "reproduced (no effect: p >= 0.05)"
+    assert not strong.reproduced
+    assert strong.verdicts()["verdict"].iloc[0] == "not reproduced: an effect at p < 0.05"

@@ -22,6 +22,8 @@ from diffusion.replications import base
 VERDICTS = {
     "suffrage": {("main", "regional5"): True, ("main", "world:post1930"): False},
     "domestic_violence": {("main", "belem"): True, ("mexico_1996", "belem"): True},
+    "science_policy": {("main", "world"): False, ("main", "unesco"): False,
+                       ("main", "log_gdppc"): True},
     "cedaw": {("main", "regional"): True, ("main", "igo"): False},
     "crpd": {("main", "regional"): False, ("main", "igo"): True},
     "lottery": {("main", "neighbor"): True, ("main", "fiscal"): False, ("main", "religion"): True,
@@ -207,3 +209,31 @@ def test_domestic_violence_sample(runs):
     assert main.n_events == int(dated["year"].between(1990, 2016).sum())
     assert main.n_units == 20
     assert rep.results["mexico_1996"].n_events == main.n_events + 1
+
+
+def test_science_policy_sample_and_facts(runs):
+    from diffusion.replications import science_policy as sp
+
+    assert (sp.START, sp.END, sp.UNESCO_PROGRAMME) == (1945, 1990, 1960)
+    rep = _run(runs, "science_policy")
+    rs, _, notes = sp.build_risk_set()
+    table = datasets.load_science_policy().dropna(subset=["cown"])
+    spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
+    known = set(table["cown"].astype(int))
+    # states without a known year are not in the rows (never coded as non-adopters)
+    assert set(rs.frame["cown"]) <= known
+    events = {int(c): int(y) for c, y in zip(table["cown"], table["year"]) if pd.notna(y)}
+    none_by = {int(c): int(y) for c, y in zip(table["cown"], table["none_by"]) if pd.notna(y)}
+    spells = spells[spells["cown"].isin(known)].copy()
+    spells["end"] = [min(e, none_by.get(c, e)) for c, e in zip(spells["cown"], spells["end"])]
+    _same_rows(rs.frame, brute_force_rows(events, spells, 1945, 1990))
+    assert (rs.frame["unesco"] == (rs.frame["year"] >= 1960)).all()
+    used = rs.frame.dropna(subset=["log_gdppc"])
+    assert (rep.main.n_obs, rep.main.n_events) == (len(used), int(used["event"].sum()))
+    facts = rep.tables["Finnemore's stated facts beside the bundled table:"]
+    # every named 1962 adopter is checked against the table itself
+    for name, cown in sp._PEAK_COWN.items():
+        row = facts.loc[f"{name} created its first body in 1962 (p. 575)"]
+        expected = events.get(cown)
+        assert row["bundled table"] == ("no year" if expected is None else str(expected))
+        assert row["agrees"] == ("yes" if expected == 1962 else "no")

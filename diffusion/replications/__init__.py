@@ -24,9 +24,9 @@ domestic_violence
     Latin American domestic-violence laws and the Belém do Pará Convention
     (Hawkins & Humes 2002).
 
-Science bureaucracies (Finnemore 1993; Jang 2000) and environmental ministries
-(Frank, Hironaka & Schofer 2000) are not replicated: no public founding-year data
-was available (see ``data/README.md``).
+science_policy
+    Science-policy bureaucracies and the UNESCO model (Finnemore 1993), with her
+    stated facts beside the bundled table.
 """
 
 from __future__ import annotations
@@ -75,6 +75,12 @@ def _policy_networks() -> Replication:
     return go()
 
 
+def _science_policy() -> Replication:
+    from diffusion.replications.science_policy import run as go
+
+    return go()
+
+
 def _domestic_violence() -> Replication:
     from diffusion.replications.domestic_violence import run as go
 
@@ -89,6 +95,7 @@ _REGISTRY: dict[str, Callable[[], Replication]] = {
     "policy_networks": _policy_networks,
     "medical_innovation": _medical_innovation,
     "domestic_violence": _domestic_violence,
+    "science_policy": _science_policy,
 }
 NAMES = tuple(_REGISTRY)
 

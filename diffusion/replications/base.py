@@ -16,7 +16,9 @@ A claim is **reproduced** when
    ``SE = |coef / t|``), our estimate lies inside the published 95 % interval
    ``coef ± 1.959964 SE``.
 
-Otherwise the table says which of the three failed. Condition 3 compares coefficients
+Otherwise the table says which of the three failed. A claim of **no effect** (sign 0,
+e.g. "adoption was unrelated to GDP") is judged reproduced when ``p >= ALPHA``; that is
+weak evidence -- a wide interval also passes -- so the interval is printed beside it. Condition 3 compares coefficients
 on the scale the study used; where our model differs in scale (another link, another
 time term), the replication's notes say so. Where no table of the study could be read
 from public text, the study is marked **sign-only** with the reason
@@ -142,7 +144,9 @@ class Claim:
 
     term: str
     statement: str
-    sign: int  # +1 or -1: the direction the study reported
+    #: +1 or -1: the direction the study reported; 0: the study reported no effect
+    #: (judged reproduced when p >= ALPHA -- weak evidence: absence of significance)
+    sign: int
     model: str = "main"
     published: PublishedEstimate | None = None
 
@@ -183,7 +187,10 @@ class Replication:
             pub = c.published
             interval = pub.interval() if pub is not None else None
             within = None if interval is None else bool(interval[0] <= est <= interval[1])
-            if np.sign(est) != c.sign:
+            if c.sign == 0:  # a claim of no effect
+                verdict = ("reproduced (no effect: p >= {:g})".format(ALPHA) if not p < ALPHA
+                           else f"not reproduced: an effect at p < {ALPHA:g}")
+            elif np.sign(est) != c.sign:
                 verdict = "not reproduced: opposite sign"
             elif not p < ALPHA:
                 verdict = f"not reproduced: p >= {ALPHA:g}"
@@ -193,14 +200,14 @@ class Replication:
                 verdict = "reproduced"
             rows.append({
                 "model": c.model, "term": c.term, "published": c.statement,
-                "sign": "+" if c.sign > 0 else "-",
+                "sign": {1: "+", -1: "-", 0: "0"}[int(c.sign)],
                 "published_coef": float(pub.coef) if pub is not None else math.nan,
                 "published_se": (pub.std_error if pub is not None and pub.std_error is not None
                                  else math.nan),
                 "estimate": est, "std_error": se, "p_value": p,
                 "difference": est - pub.coef if pub is not None else math.nan,
                 "within_published_ci": within,
-                "verdict": verdict, "reproduced": verdict == "reproduced",
+                "verdict": verdict, "reproduced": verdict.startswith("reproduced"),
             })
         return pd.DataFrame(rows)
 

@@ -65,6 +65,15 @@ STUDIES: dict[str, PublishedStudy] = {
         citation=("Hawkins & Humes (2002), \"Human rights and domestic violence\", Political "
                   "Science Quarterly 117(2):231-257."),
         sign_only=_NO_COPY),
+    "science_policy": PublishedStudy(
+        citation=("Finnemore (1993), International Organization 47(4):565-597."),
+        sign_only=("Finnemore's quantitative test is a set of histograms of R&D spending, "
+                   "scientists, GDP per capita and defence spending at the time of adoption "
+                   "(Figures 1-4, pp. 572-575), not a regression table: there is no "
+                   "coefficient to compare. Her stated facts are compared with the data "
+                   "in their own table."),
+        notes=("p. 572: \"Figures 1-4 provide little support for the necessary condition "
+               "hypothesis\" (domestic demand).",)),
 }
 
 #: the record of a fit to the user's own treaty data
