@@ -17,6 +17,10 @@ load_treaty_ratifications
     Ratification years of 18 UN human-rights treaties (long form).
 load_belem_do_para
     Ratification years of the Belém do Pará Convention (OAS, 1994).
+load_environmental_treaties
+    Years states became parties to nine environmental treaties (Ramsar to Stockholm).
+load_environmental_treaty_counts
+    Country-years: multilateral environmental agreements joined (cumulative).
 load_covariates
     Country-years: GDP, population, V-Dem, Polity, BMR, IGO and INGO proxies, KOF.
 load_domestic_violence_laws
@@ -48,6 +52,11 @@ load_dhb_policies, load_dhb_networks
 from diffusion.datasets.covariates import load_covariates
 from diffusion.datasets.dhb import DHB_NETWORKS, load_dhb_networks, load_dhb_policies
 from diffusion.datasets.domestic_violence import load_domestic_violence_laws
+from diffusion.datasets.environment import (
+    ENVIRONMENTAL_TREATIES,
+    load_environmental_treaties,
+    load_environmental_treaty_counts,
+)
 from diffusion.datasets.lottery import load_lottery
 from diffusion.datasets.medical_innovation import (
     load_medical_innovation,
@@ -64,12 +73,15 @@ from diffusion.datasets.work_injury import load_work_injury
 
 __all__ = [
     "DHB_NETWORKS",
+    "ENVIRONMENTAL_TREATIES",
     "TREATIES",
     "load_belem_do_para",
     "load_covariates",
     "load_dhb_networks",
     "load_dhb_policies",
     "load_domestic_violence_laws",
+    "load_environmental_treaties",
+    "load_environmental_treaty_counts",
     "load_lottery",
     "load_medical_innovation",
     "load_medical_innovation_ties",
