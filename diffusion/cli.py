@@ -384,8 +384,11 @@ def _netinf(args: argparse.Namespace) -> int:
                 _write(args.plot, lambda path: fig.savefig(path, dpi=120,
                                                            bbox_inches="tight"))
     except DiffusionError as exc:
-        msg = cli_message(str(exc)).replace("n_edges=", "--edges ").replace(
-            "p_value_cutoff", "--p-value").replace("window must", "--window must")
+        msg = cli_message(str(exc))
+        for keyword, flag in (("n_edges=", "--edges "), ("p_value_cutoff", "--p-value"),
+                              ("window must", "--window must"),
+                              ("params for the", "--params for the")):
+            msg = re.sub(r"(?<![\w-])" + re.escape(keyword), flag, msg)
         raise type(exc)(f"{args.file}: {msg}") from exc
     for note in notes:
         print(f"note: {note}")
@@ -689,7 +692,7 @@ def build_parser() -> argparse.ArgumentParser:
     ni.add_argument("--model", default="exponential",
                     choices=("exponential", "rayleigh", "log-normal"),
                     help="transmission density (default exponential)")
-    ni.add_argument("--params", type=_finite(0.0, 1e12, open_lo=True), nargs="+", metavar="X",
+    ni.add_argument("--params", type=_finite(-1e12, 1e12), nargs="+", metavar="X",
                     help="its parameters: rate, scale, or mu sigma (default for the "
                          "exponential: NetworkInference's initial rate)")
     ni.add_argument("--years", metavar="FIRST-LAST",

@@ -513,6 +513,8 @@ def test_netinf_hostile_years_and_windows(tmp_path_factory, years, window):
     (["--p-value", "nan"], ["argument --p-value", "not a number"]),
     (["--p-value", "0"], ["argument --p-value", "outside (0, 1]"]),
     (["--params", "inf"], ["argument --params"]),
+    (["--params", "0"], ["--params for the exponential model"]),
+    (["--model", "log-normal", "--params", "-1", "0"], ["--params for the log-normal model"]),
     (["--show", "-1"], ["argument --show"]),
     (["--unit", "state"], ["no column 'state' (--unit)"]),
 ])
@@ -522,6 +524,7 @@ def test_netinf_bad_options(tmp_path, argv, fragments):
     code, _, err = run(["netinf", f, *opts])
     line = assert_error(code, err, *fragments)
     assert "n_edges=" not in line and "p_value_cutoff" not in line
+    assert " params" not in line.replace("--params", "")
 
 
 def test_netinf_latin1_unit_names_equal_the_api(tmp_path):
