@@ -37,7 +37,7 @@ Tolerances, and why
 ``test_r_script_reproduces_fixtures`` (``-m r``) reruns the script for two cases
 (``logit/7`` and the Laplace ``cloglog/1``; about a minute) and compares the result with
 the stored fixture at the same tolerances. Regenerate everything with
-``Rscript tests/reference/frailty.R`` (about two minutes); a subset of cases with
+``Rscript tests/reference/frailty.R`` (about 1.5 minutes); a subset of cases with
 ``Rscript tests/reference/frailty.R tests/reference/inputs <dir> logit/7,cloglog/1``.
 """
 

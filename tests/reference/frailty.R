@@ -79,7 +79,9 @@ suppressPackageStartupMessages({
   library(numDeriv)
 })
 
-CONTROL <- glmerControl(optimizer = "bobyqa", tolPwrss = 1e-14,
+# calc.derivs = FALSE: glmer's own finite-difference gradient and Hessian (lme4:::deriv12,
+# used by vcov and by its convergence checks) are not needed; polish() computes both.
+CONTROL <- glmerControl(optimizer = "bobyqa", tolPwrss = 1e-14, calc.derivs = FALSE,
                         optCtrl = list(rhoend = 1e-12, maxfun = 1e5))
 # first Richardson step, in standard errors (then /2, /4, /8): for lme4's AGQ deviance
 # and the exact Laplace by hand (smooth; noise ~1e-9), and for lme4's Laplace deviance
@@ -248,6 +250,7 @@ write_json(list(
     numDeriv = as.character(packageVersion("numDeriv")),
     platform = R.version$platform,
     glmer_control = list(optimizer = "bobyqa", tolPwrss = CONTROL$tolPwrss,
+                         calc.derivs = CONTROL$calc.derivs,
                          rhoend = CONTROL$optCtrl$rhoend, maxfun = CONTROL$optCtrl$maxfun),
     derivatives = list(method = "numDeriv::genD (Richardson), standardised coordinates",
                        first_step_in_se = list(agq = STEP_SMOOTH, laplace_by_hand = STEP_SMOOTH,
