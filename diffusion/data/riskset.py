@@ -111,6 +111,10 @@ class RiskSet:
     notes: tuple[Note, ...] = ()
     added: tuple[str, ...] = ()
     labels: Mapping[Any, Any] | None = field(default=None, repr=False)
+    #: pooled event history (``from_events(process=...)``): the process column and the
+    #: processes' windows and adoptions (:class:`diffusion.data.pooled.Processes`)
+    process: str | None = None
+    processes: Any = field(default=None, repr=False)
 
     def label(self, unit: Any) -> str:
         """How notes and messages show ``unit``: its label (``labels=``), else its identifier."""
@@ -164,6 +168,8 @@ class RiskSet:
         outside: str = "error",
         event: str = "event",
         labels: Any = None,
+        process: str | None = None,
+        process_start: pd.DataFrame | None = None,
     ) -> RiskSet:
         """Build the risk set from adoption events and state-system membership.
 
@@ -201,6 +207,16 @@ class RiskSet:
             by COW numbers converted from the user's ISO3 codes, ``{2: "USA", ...}``
             makes every note list ``'USA'`` rather than ``2``. Units without a label are
             shown by their identifier. The rows keep the identifiers.
+        process : str, optional
+            Pooled event history: the column of ``events`` naming the process (policy,
+            treaty). Each unit is at risk of each process until it adopts it; rows are
+            ``(process, unit, time)`` and the frame keeps the process column. Each
+            process's window opens at its first adoption (SPID's convention) and closes
+            at ``end=`` (default: its last adoption); exposures are computed within each
+            process. See :mod:`diffusion.data.pooled`.
+        process_start : DataFrame, optional
+            With ``process``: columns ``process`` and ``start``, the year each listed
+            process's window opens (instead of its first adoption).
 
         Returns
         -------
@@ -238,6 +254,19 @@ class RiskSet:
         4       B  1902      0
         5       B  1903      0
         """
+        if process is not None or process_start is not None:
+            if process is None:
+                raise SpecificationError("process_start= needs process= (the process column).")
+            if repeated is not False:
+                raise SpecificationError(
+                    "a pooled risk set (process=) has one adoption per unit and process; "
+                    "repeated=True is not supported with process=.")
+            from diffusion.data.pooled import pooled_from_events
+
+            return pooled_from_events(
+                cls, events, unit=unit, time=time, process=process, membership=membership,
+                units=units, start=start, end=end, process_start=process_start,
+                outside=outside, event=event, labels=labels)
         check_frame(events, name="events")
         check_columns(events, [unit, time], name="events")
         repeated = _check_flag(repeated, "repeated")
@@ -630,7 +659,14 @@ class RiskSet:
                 f"measure must be an exposure measure from diffusion.exposure, got "
                 f"{type(measure).__name__}."
             )
-        values, notes = _check_measure_output(measure.compute(self), measure, len(self._frame))
+        if self.process is not None:  # pooled: within each process (diffusion.data.pooled)
+            from diffusion.data.pooled import compute_within
+
+            values, notes = _check_measure_output(compute_within(self, measure), measure,
+                                                  len(self._frame))
+        else:
+            values, notes = _check_measure_output(measure.compute(self), measure,
+                                                  len(self._frame))
         frame = self._frame.copy()
         frame[name] = values
         named = tuple(Note(n.kind, n.count, f"exposure {show(name)}: {n.message}") for n in notes)
@@ -664,6 +700,8 @@ class RiskSet:
     def entry_times(self) -> pd.Series:
         """First period at risk of each row's unit (of its spell when ``repeated``)."""
         keys = [self.unit, "spell"] if self.repeated else [self.unit]
+        if self.process is not None:
+            keys = [self.process, self.unit]
         return self._frame.groupby(keys, sort=False)[self.time].transform("min")
 
 

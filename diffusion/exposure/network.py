@@ -115,8 +115,26 @@ class NetworkExposure:
         return table.reset_index(drop=True), notes
 
     def compute(self, risk_set: RiskSet) -> tuple[np.ndarray, tuple[Note, ...]]:
-        lag = check_positive_int(self.lag, name="lag")
         table, notes = self._edge_table()
+        return self._values(risk_set, table, notes)
+
+    def compute_pooled(self, risk_set: RiskSet) -> tuple[np.ndarray, tuple[Note, ...]]:
+        """Within each process of a pooled risk set; the ties are checked once."""
+        from diffusion.data.pooled import merge_notes, process_risk_sets
+
+        table, notes = self._edge_table()
+        out = np.empty(risk_set.n_obs, dtype=np.float64)
+        collected: dict[str, list] = {}
+        for _, name, rows, sub in process_risk_sets(risk_set):
+            out[rows], more = self._values(sub, table, [])
+            for n in more:
+                collected.setdefault(n.kind, []).append((name, n))
+        return out, tuple(notes) + merge_notes(collected)
+
+    def _values(self, risk_set: RiskSet, table: pd.DataFrame,
+                notes: list[Note]) -> tuple[np.ndarray, tuple[Note, ...]]:
+        lag = check_positive_int(self.lag, name="lag")
+        notes = list(notes)
         g = grid(risk_set, lag)
         hist = risk_set.history
         s_code = hist.codes(table["s"])

@@ -33,7 +33,7 @@ import pandas as pd
 from diffusion._linalg import as_columns, column_cluster_sums, column_gram
 from diffusion.errors import EstimationError
 
-__all__ = ["sandwich_covariance", "score_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
+__all__ = ["sandwich_covariance", "score_meat", "multiway_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
            "SmallSample"]
 
 CovType = Literal["cluster", "classic", "robust"]
@@ -89,6 +89,7 @@ def sandwich_covariance(
     cov_type: CovType,
     clusters: np.ndarray | None = None,
     small_sample: SmallSample = "r",
+    k_absorbed: int = 0,
 ) -> tuple[np.ndarray, int | None]:
     """Covariance of the estimates.
 
@@ -101,9 +102,14 @@ def sandwich_covariance(
     weight : (N,) array
         Per-row information weights (the bread is ``X' diag(weight) X``).
     cov_type : {"cluster", "classic", "robust"}
-    clusters : (N,) array, optional
-        Cluster labels (required for ``"cluster"``).
+    clusters : (N,) array, or a list of them, optional
+        Cluster labels (required for ``"cluster"``). A list of two or more label arrays
+        gives multi-way clustering (:func:`multiway_meat`).
     small_sample : {"r", "stata", "none"}
+    k_absorbed : int, default 0
+        Parameters absorbed outside ``X`` (fixed effects swept out by demeaning, see
+        :mod:`diffusion.models.absorb`); they count in ``K`` of the small-sample factor,
+        as they do in the dummy-variable fit of R ``glm`` + ``sandwich``.
 
     Returns
     -------
@@ -117,6 +123,14 @@ def sandwich_covariance(
     bread = _inverse(column_gram(Xc, weight, buf))
     if cov_type == "classic":
         return bread, None
+    k = k + int(k_absorbed)
+    if cov_type == "cluster" and isinstance(clusters, (list, tuple)) and len(clusters) > 1:
+        meat, g = multiway_meat(Xc, score, clusters, small_sample=small_sample, buf=buf)
+        factor = (n - 1) / (n - k) if small_sample == "r" else 1.0
+        cov = factor * bread @ meat @ bread
+        return (cov + cov.T) / 2, g
+    if isinstance(clusters, (list, tuple)):
+        clusters = clusters[0]
     if cov_type == "robust":
         meat, g = column_gram(Xc, np.square(score), buf), n
     else:
@@ -131,3 +145,50 @@ def sandwich_covariance(
         factor = 1.0
     cov = factor * bread @ meat @ bread
     return (cov + cov.T) / 2, (g if cov_type == "cluster" else None)
+
+
+def multiway_meat(
+    X: np.ndarray,
+    score: np.ndarray,
+    clusters: list[np.ndarray] | tuple[np.ndarray, ...],
+    *,
+    small_sample: SmallSample = "r",
+    buf: np.ndarray | None = None,
+) -> tuple[np.ndarray, int]:
+    """Multi-way cluster meat (Cameron, Gelbach & Miller 2011) and the smallest ``G``.
+
+    For two dimensions ``a`` and ``b``: ``c_a M_a + c_b M_b - c_ab M_ab``, with ``M_s``
+    the one-way meat of clustering on ``s`` (``ab``: the intersection, one cluster per
+    observed pair) and ``c_s = G_s / (G_s - 1)``; in general every non-empty subset of
+    the dimensions enters with sign ``(-1)^(size + 1)``.
+
+    Convention: R ``sandwich::vcovCL(fit, cluster = ~ a + b, type = "HC1",
+    multi0 = FALSE)`` -- every term, the intersection included, gets its own
+    ``G/(G-1)`` (``small_sample="r"`` or ``"stata"``; ``"none"``: no factor), and the
+    ``(N-1)/(N-K)`` of HC1 multiplies the sum (applied by :func:`sandwich_covariance`).
+    ``multi0 = TRUE`` (the intersection term as HC0), Stata's ``reghdfe`` and
+    ``fixest`` (``G_min/(G_min-1)`` on the whole) differ in these factors only. The
+    sum need not be positive semi-definite; it is returned as is (R's ``fix = FALSE``).
+    """
+    from itertools import combinations
+
+    X = as_columns(X)
+    n = X.shape[0]
+    buf = np.empty(n) if buf is None else buf
+    dims = []
+    for c in clusters:
+        codes, g = _cluster_codes(c)
+        dims.append((codes.astype(np.int64), g))
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    smallest = min(g for _, g in dims)
+    for size in range(1, len(dims) + 1):
+        for subset in combinations(range(len(dims)), size):
+            codes = dims[subset[0]][0]
+            for j in subset[1:]:
+                codes = codes * dims[j][1] + dims[j][0]
+            codes, uniques = pd.factorize(codes, sort=False)
+            g = len(uniques)
+            summed = column_cluster_sums(X, score, codes, g, buf)
+            adj = g / (g - 1) if (small_sample != "none" and g > 1) else 1.0
+            meat += (-1.0) ** (size + 1) * adj * (summed.T @ summed)
+    return meat, smallest

@@ -45,6 +45,8 @@ class BinaryHazardSpec:
     spec: Spec
     link: Link
     time: TimeTerm | None
+    #: absorbed fixed effects (column names), see :mod:`diffusion.models.absorb`
+    absorb: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -60,15 +62,27 @@ class BinaryHazardSpec:
 
     @classmethod
     def from_formula(cls: type[S], formula: str, risk_set: RiskSet, *, link: str,
-                     time: TimeSpec = None) -> S:
+                     time: TimeSpec = None, absorb: Sequence[str] | None = None) -> S:
         """Specify the model with a formulaic formula.
 
         ``formula`` may name the event on the left (``"event ~ x1 + x2"``) or give
         only the right side (``"x1 + x2 + C(region)"``); ``0 +`` removes the intercept.
+        ``absorb`` (maximum-likelihood models only): columns whose fixed effects are
+        absorbed rather than estimated, e.g. ``["policy", "year"]`` on a pooled risk
+        set (see :mod:`diffusion.models.absorb`).
         """
         self = cls.__new__(cls)
         self._set(risk_set, link, time)
         object.__setattr__(self, "spec", formula_spec(formula, risk_set))
+        if absorb is not None:
+            if not getattr(cls, "_absorbs", False):
+                raise SpecificationError(
+                    f"{cls.__name__} does not absorb fixed effects; use DiscreteTimeHazard, "
+                    f"or put the effects in the formula as C(name).")
+            from diffusion.models.absorb import check_absorb
+
+            object.__setattr__(self, "absorb",
+                               check_absorb(absorb, risk_set, self.spec.variables))
         return self
 
     def _set(self, risk_set: RiskSet, link: str, time: TimeSpec) -> None:

@@ -25,11 +25,13 @@ Conventions (R vs Stata vs Python)
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from diffusion.data.checks import check_option, preview
-from diffusion.errors import ConvergenceError, SeparationError
+from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.glm import FitControl, fit_binary_glm
 from diffusion.models.binary_spec import BinaryHazardSpec
@@ -44,6 +46,9 @@ INFORMATION = ("expected", "observed")
 
 class DiscreteTimeHazard(BinaryHazardSpec):
     """Discrete-time hazard model (logit, probit or cloglog) on a risk set.
+
+    ``from_formula(..., absorb=["policy", "year"])`` absorbs fixed effects (see
+    :mod:`diffusion.models.absorb`); ``fit(cluster=["unit", "policy"])`` clusters two ways.
 
     Parameters
     ----------
@@ -67,6 +72,8 @@ class DiscreteTimeHazard(BinaryHazardSpec):
     >>> res = model.fit()  # clustered by unit  # doctest: +SKIP
     >>> print(res.summary())  # doctest: +SKIP
     """
+
+    _absorbs = True  # from_formula(..., absorb=...) is supported
 
     # ----------------------------------------------------------------- fit
     def fit(
@@ -100,6 +107,17 @@ class DiscreteTimeHazard(BinaryHazardSpec):
             No events; collinear terms (named); separation (covariates named);
             non-convergence.
         """
+        if self.absorb or isinstance(cluster, (list, tuple)):
+            # absorbed effects or multi-way clustering: diffusion.models.absorb
+            from diffusion.models.absorb import fit_absorbed
+
+            if self.absorb:
+                return fit_absorbed(self, cov_type=cov_type, cluster=cluster,
+                                    information=information, small_sample=small_sample,
+                                    control=control)
+            return self._fit_multiway(cov_type=cov_type, cluster=cluster,
+                                      information=information, small_sample=small_sample,
+                                      control=control)
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         information = check_option(information, INFORMATION, name="information")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
@@ -132,6 +150,33 @@ class DiscreteTimeHazard(BinaryHazardSpec):
                                    "information": information, "small_sample": small_sample,
                                    "control": control}},
         )
+
+    def _fit_multiway(self, *, cov_type: str, cluster: Any, information: str,
+                      small_sample: str, control: FitControl | None) -> HazardResults:
+        """``cluster=[a, b]`` without absorbed effects: fit once, multi-way covariance."""
+        from diffusion.models.absorb import cluster_columns
+
+        cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
+        cols = cluster_columns(self.risk_set, cov_type, cluster)
+        first = self.fit(cov_type=cov_type, cluster=cols[0], information=information,
+                         small_sample=small_sample, control=control)
+        if len(cols) == 1:
+            return first
+        design = build_design(self.risk_set, self.spec, self.time, extra_columns=cols)
+        if len(design.y) != first.n_obs:
+            raise SpecificationError(
+                f"the cluster columns {preview(cols)} have missing values; drop those rows "
+                f"before clustering on them.")
+        eta = design.X @ first._params
+        score, expected_w = self.link.score_and_weight(design.y, eta)
+        weight = (expected_w if information == "expected"
+                  else self.link.observed_weight(design.y, eta))
+        cov, g = sandwich_covariance(design.X, score, weight, cov_type="cluster",
+                                     clusters=[design.frame[c].to_numpy() for c in cols],
+                                     small_sample=small_sample)
+        return replace(first, _cov=cov, cluster=" + ".join(cols), n_clusters=g,
+                       extra={**first.extra, "fit_options": {
+                           **first.extra["fit_options"], "cluster": cluster}})
 
 
 def _check_separation(design: Design, beta: np.ndarray, eta: np.ndarray, link: Link,
