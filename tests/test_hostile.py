@@ -208,6 +208,10 @@ def test_from_events_hostile(data: st.DataObject) -> None:
     rs = call(lambda: RiskSet.from_events(ev, unit="c", time="y", membership=mem,
                                           start=start, end=end), ev, mem)
     check_risk_set(rs)
+    if rs is not None:  # every event is a risk-set event or is counted in a note
+        noted = sum(n.count for n in rs.notes
+                    if n.kind in ("adopted_before_risk", "censored_after_window"))
+        assert rs.n_events + noted == len(ev)
 
 
 @FAST
