@@ -46,8 +46,9 @@ __all__ = ["main", "build_parser"]
 
 #: most yearly networks one ``netinf --years`` run infers
 MAX_NETWORKS = 500
-#: the treaty design's window ends with the COW and covariate data
+#: the treaty design's window ends with the COW and covariate data, which begin in 1816
 TREATY_END = 2016
+TREATY_FIRST = 1816
 
 
 # ============================================================ option values
@@ -197,6 +198,9 @@ def _treaty_events(table, frame, column: str | None):
     elif column not in cols:
         raise DataError(f"{path}: no column {column!r} (--country); its columns are "
                         f"{', '.join(cols)}.")
+    elif column == "year":
+        raise SpecificationError("--country year: the year column holds the ratification "
+                                 "years; name the column of countries.")
     if "year" not in cols:
         raise DataError(f"{path}: no column 'year' (its columns are {', '.join(cols)}); give "
                         f"each ratification's year in a column named year.")
@@ -251,6 +255,9 @@ def _treaty(args: argparse.Namespace) -> int:
     from diffusion.replications.treaties import END, run_treaty
 
     end = args.end if args.end is not None else END
+    if not args.name.strip() or any(not ch.isprintable() for ch in args.name):
+        raise SpecificationError(f"--name {args.name!r}: give a printable name such as CEDAW "
+                                 f"(it titles the report and the figure).")
     if args.start > END:
         raise SpecificationError(f"the treaty data end in {END}; --start {args.start} leaves "
                                  f"no year at risk. Give the year the treaty opened, up to "
@@ -262,9 +269,21 @@ def _treaty(args: argparse.Namespace) -> int:
         notes.append(f"treaty data end in {END}; --end {end} adds no years (the window is "
                      f"{args.start}-{END}).")
         end = END
+    if end < TREATY_FIRST:
+        raise SpecificationError(f"the COW state system begins in {TREATY_FIRST}; the window "
+                                 f"{args.start}-{end} (--start/--end) has no member at risk.")
     table, frame = _read_csv(args.file, role="treaty", what="one ratifying country and its year")
     events, more = _treaty_events(table, frame, args.country)
     notes += more
+    import pandas as pd
+
+    years = pd.to_numeric(events["year"], errors="coerce")
+    # impossible or missing years are left to the design's own check, which lists them
+    plausible = years.notna().all() and years.between(TREATY_FIRST - 16, 9999).all()
+    if plausible and len(years) and not years.between(args.start, end).any():
+        raise DataError(f"{args.file}: no ratification falls in the window {args.start}-{end} "
+                        f"(its years run from {int(years.min())} to {int(years.max())}); "
+                        f"check --start and --end.")
     if table.encoding != "utf-8":
         notes.insert(0, f"{args.file} is not UTF-8; read as {table.encoding}.")
     try:

@@ -400,6 +400,13 @@ def test_treaty_hostile_files(content):
     (b"iso3,year\nFRA,1990\n", ["--start", "2020"], ["treaty data end in 2016", "--start 2020"]),
     (b"iso3,year\nFRA,1990\n", ["--start", "99999999"], ["argument --start", "99999999"]),
     (b"iso3,year\nFRA,1990\n", ["--start", "\u00b2"], ["argument --start", "is not a year"]),
+    (b"iso3,year\nFRA,1990\n", ["--start", "1700", "--end", "1800"],
+     ["COW state system begins in 1816", "--start/--end"]),
+    (b"iso3,year\nFRA,1990\nDEU,1995\n", ["--start", "1960", "--end", "1970"],
+     ["no ratification falls in the window 1960-1970", "from 1990 to 1995"]),
+    (b"country,year\nFrance,1990\n", ["--country", "year"], ["--country year"]),
+    (b"iso3,year\nFRA,1990\n", ["--name", "a\x1bb"], ["--name", "printable"]),
+    (b"iso3,year\nFRA,1990\n", ["--name", " "], ["--name", "printable"]),
     # one ratifier: the fit fails (separation), and the message says why and offers --firth
     (b"iso3,year\nFRA,1990\n", [], ["treaty.csv:", "--firth"]),
 ])
