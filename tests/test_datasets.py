@@ -52,6 +52,8 @@ COLUMNS = {
     "load_science_policy": ["iso3", "cown", "country", "year", "body", "body_type",
                             "ministry_year", "ministry", "confidence", "source",
                             "upper_bound", "none_by"],
+    "load_environmental_treaties": ["iso3", "cown", "gwcode", "country", "treaty", "year"],
+    "load_environmental_treaty_counts": ["iso3", "cown", "year", "mea_count"],
 }
 SPELL_COLUMNS = ["iso3", "country", "start", "end", "open_ended", "microstate"]
 # table file -> loader call
@@ -69,6 +71,8 @@ TABLES = {
     "work_injury": ds.load_work_injury,
     "medical_innovation_ties": ds.load_medical_innovation_ties,
     "science_policy": ds.load_science_policy,
+    "environmental_treaties": ds.load_environmental_treaties,
+    "environmental_treaty_counts": ds.load_environmental_treaty_counts,
 }
 
 
