@@ -21,9 +21,9 @@ import pandas as pd
 from diffusion.data.checks import preview, show
 from diffusion.errors import DataError, DiffusionError
 
-__all__ = ["Table", "read_table", "decode", "typed_frame", "years", "unit_text", "unit_values",
-           "numeric_or_text", "duplicates", "int_like", "whole_number", "MISSING_TOKENS",
-           "YEAR_LIMIT"]
+__all__ = ["Table", "read_table", "read_typed", "decode", "typed_frame", "years", "unit_text",
+           "unit_values", "numeric_or_text", "duplicates", "int_like", "whole_number",
+           "MISSING_TOKENS", "YEAR_LIMIT"]
 
 # cells read as missing in numeric columns (R writes NA, Stata ".", the World Bank "..")
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "NaN", "nan", "NULL", "null", "None", ".", ".."})
@@ -217,6 +217,19 @@ def typed_frame(table: Table) -> pd.DataFrame:
                 continue
         out[c] = text.astype(object).to_numpy()
     return pd.DataFrame(out, columns=table.columns, index=table.frame.index)
+
+
+def read_typed(path: str, *, role: str, what: str) -> tuple[Table, pd.DataFrame]:
+    """A user's CSV file and its frame with number columns typed (:func:`typed_frame`).
+
+    Refuses a header without rows; ``what`` says what a row is, for that message.
+    Commands without a ``--sep`` option use it (``treaty``, ``netinf``).
+    """
+    table = read_table(path, role=role, sep_option=None)
+    if table.frame.empty:
+        raise DataError(f"{path}: the file has a header line ({', '.join(table.columns)}) but "
+                        f"no rows; add {what}, one per line.")
+    return table, typed_frame(table)
 
 
 # ------------------------------------------------------------------ columns

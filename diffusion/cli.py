@@ -11,9 +11,11 @@ the Python API (see :mod:`diffusion._cli_fit`): the estimates are the API's.
 :mod:`diffusion.replications`), prints the published claims beside our estimates
 with a plain verdict, and optionally writes the estimates as JSON and a figure.
 
-``netinf`` infers a diffusion network from a CSV of past adoptions (one row per unit
-and cascade) with NetInf, once or one network per year from a moving window, prints
-the edges and writes them as an edge list that ``fit --edges`` reads.
+``treaty`` fits the CEDAW design to a user's ratification years (see
+:mod:`diffusion._cli_treaty`). ``netinf`` infers a diffusion network from a CSV of
+past adoptions (one row per unit and cascade) with NetInf, once or one network per
+year from a moving window, prints the edges and writes them as an edge list that
+``fit --edges`` reads (see :mod:`diffusion._cli_netinf`).
 
 ``demo`` simulates a world of states (late entry, exits, regions, a regional
 diffusion effect), builds the risk set with regional and world exposure, fits a
@@ -39,16 +41,12 @@ import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 
+from diffusion._cli_netinf import MAX_NETWORKS
+from diffusion._cli_treaty import TREATY_END
 from diffusion._csv import YEAR_LIMIT, whole_number
-from diffusion.errors import DataError, DiffusionError, SpecificationError
+from diffusion.errors import DiffusionError
 
 __all__ = ["main", "build_parser"]
-
-#: most yearly networks one ``netinf --years`` run infers
-MAX_NETWORKS = 500
-#: the treaty design's window ends with the COW and covariate data, which begin in 1816
-TREATY_END = 2016
-TREATY_FIRST = 1816
 
 
 # ============================================================ option values
@@ -147,20 +145,6 @@ def _write(path: str, write) -> None:
         raise DiffusionError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _read_csv(path: str, *, role: str, what: str):
-    """A user's CSV file with number columns typed, line numbers as index, or one line.
-
-    ``what`` says what a row is (for the header-only error).
-    """
-    from diffusion._csv import read_table, typed_frame
-
-    table = read_table(path, role=role, sep_option=None)
-    if table.frame.empty:
-        raise DataError(f"{path}: the file has a header line ({', '.join(table.columns)}) but "
-                        f"no rows; add {what}, one per line.")
-    return table, typed_frame(table)
-
-
 def _replicate(args: argparse.Namespace) -> int:
     from diffusion import replications
 
@@ -173,258 +157,26 @@ def _replicate(args: argparse.Namespace) -> int:
     return _emit(rep, args, [warn.removeprefix("warning: ")] if warn else [])
 
 
-_CODE_COLUMNS = ("iso3", "cown")
-_NAME_COLUMNS = ("country", "name", "state", "country_name")
-
-
-def _treaty_events(table, frame, column: str | None):
-    """The user's ratifications as ``iso3``/``cown`` and ``year``, and notes to print.
-
-    Codes pass as given; a column of names (or of codes of another kind) goes through
-    :func:`diffusion.countries.harmonize` to COW numbers.
-    """
-    import pandas as pd
-
-    path = table.path
-    cols = list(frame.columns)
-    explicit = column is not None
-    if column is None:
-        column = next((c for c in (*_CODE_COLUMNS, *_NAME_COLUMNS) if c in cols), None)
-        if column is None:
-            raise DataError(
-                f"{path}: no country column (its columns are {', '.join(cols)}). Name it iso3 "
-                f"(ISO alpha-3 codes), cown (COW numbers) or country (names, matched by "
-                f"diffusion.countries.harmonize), or pass --country COLUMN.")
-    elif column not in cols:
-        raise DataError(f"{path}: no column {column!r} (--country); its columns are "
-                        f"{', '.join(cols)}.")
-    elif column == "year":
-        raise SpecificationError("--country year: the year column holds the ratification "
-                                 "years; name the column of countries.")
-    if "year" not in cols:
-        raise DataError(f"{path}: no column 'year' (its columns are {', '.join(cols)}); give "
-                        f"each ratification's year in a column named year.")
-    if column in _CODE_COLUMNS and not explicit:
-        return frame[[column, "year"]].reset_index(drop=True), []
-    from diffusion._cli_fit import cli_message
-    from diffusion.countries import harmonize
-
-    values = frame[column]
-    numeric = pd.api.types.is_numeric_dtype(values)
-    # the ratification year picks the state a name meant then ("Germany" in 1985 is the
-    # German Federal Republic, COW 260); years that are not whole numbers are left to
-    # the checks of the treaty design, which name their lines
-    dated = pd.api.types.is_integer_dtype(frame["year"])
-    try:
-        h = harmonize(frame[[column, "year"]], column, to="cown", new_column="_cown",
-                      year="year" if dated else None,
-                      source="cown" if numeric else None, errors="report")
-    except DiffusionError as exc:
-        raise type(exc)(f"{path}, column {column!r}: {cli_message(str(exc))}") from exc
-    if h.unmatched:
-        lines = [int(i) for i in h.unmatched_rows]
-        shown = ", ".join(repr(v) for v in h.unmatched[:6]) + (
-            f" and {len(h.unmatched) - 6} more" if len(h.unmatched) > 6 else "")
-        # harmonize's own account (no match, or several states), its row labels being
-        # the file's line numbers here
-        why = " ".join(cli_message(n.message).replace("(row ", "(line ")
-                       for n in h.notes if n.kind in ("country_unmatched", "country_ambiguous"))
-        raise DataError(
-            f"{path}, line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:6]))}"
-            f"{' ...' if len(lines) > 6 else ''}, column {column!r}: {len(h.unmatched)} "
-            f"value(s) give no single country: {shown}. {why} Correct the names, or give "
-            f"ISO3 codes (column iso3); names are matched by diffusion.countries.harmonize.")
-    out = h.table
-    notes = [f"{path}: {len(out)} {column} values matched to COW codes by "
-             f"diffusion.countries.harmonize."]
-    missing = out["_cown"].isna().to_numpy()
-    if missing.any():
-        gone = sorted({str(v) for v in out.loc[missing, column]})
-        notes.append(f"{int(missing.sum())} row(s) name a country with no COW state code, "
-                     f"outside the population like other non-members: {', '.join(gone[:8])}"
-                     f"{' ...' if len(gone) > 8 else ''}.")
-    out = out.loc[~missing]
-    events = pd.DataFrame({"cown": out["_cown"].astype("int64").to_numpy(),
-                           "year": out["year"].to_numpy()})
-    return events, notes
-
-
 def _treaty(args: argparse.Namespace) -> int:
-    from diffusion._cli_fit import cli_message, events_per_parameter_warning
-    from diffusion.errors import SeparationError
-    from diffusion.replications.treaties import END, run_treaty
+    from diffusion._cli_treaty import treaty
 
-    end = args.end if args.end is not None else END
-    if not args.name.strip() or any(not ch.isprintable() for ch in args.name):
-        raise SpecificationError(f"--name {args.name!r}: give a printable name such as CEDAW "
-                                 f"(it titles the report and the figure).")
-    if args.start > END:
-        raise SpecificationError(f"the treaty data end in {END}; --start {args.start} leaves "
-                                 f"no year at risk. Give the year the treaty opened, up to "
-                                 f"{END}.")
-    if end < args.start:
-        raise SpecificationError(f"--end {end} is before --start {args.start}; swap them.")
-    notes = []
-    if end > END:
-        notes.append(f"treaty data end in {END}; --end {end} adds no years (the window is "
-                     f"{args.start}-{END}).")
-        end = END
-    if end < TREATY_FIRST:
-        raise SpecificationError(f"the COW state system begins in {TREATY_FIRST}; the window "
-                                 f"{args.start}-{end} (--start/--end) has no member at risk.")
-    table, frame = _read_csv(args.file, role="treaty", what="one ratifying country and its year")
-    events, more = _treaty_events(table, frame, args.country)
-    notes += more
-    import pandas as pd
-
-    years = pd.to_numeric(events["year"], errors="coerce")
-    # impossible or missing years are left to the design's own check, which lists them
-    plausible = years.notna().all() and years.between(TREATY_FIRST - 16, 9999).all()
-    if plausible and len(years) and not years.between(args.start, end).any():
-        raise DataError(f"{args.file}: no ratification falls in the window {args.start}-{end} "
-                        f"(its years run from {int(years.min())} to {int(years.max())}); "
-                        f"check --start and --end.")
-    if table.encoding != "utf-8":
-        notes.insert(0, f"{args.file} is not UTF-8; read as {table.encoding}.")
-    try:
-        rep = run_treaty(args.name, events=events, start=args.start, end=end,
-                         name=args.name.lower(), firth=args.firth)
-    except DiffusionError as exc:
-        from diffusion._cli_fit import MIN_EPP
-        from diffusion.errors import EstimationError
-
-        msg = cli_message(str(exc))
-        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * 8:
-            msg += (f" The file lists {len(events)} ratification(s) for a design of 8 "
-                    f"parameters besides the intercept: too few to estimate it reliably.")
-        if isinstance(exc, SeparationError) and not args.firth:
-            msg += " Rerun with --firth for bias-reduced estimates."
-        if "unknown iso3 code" in msg or "unknown cown code" in msg:
-            msg += (" A column of country names is matched by diffusion.countries.harmonize: "
-                    "name it country, or pass --country COLUMN.")
-        raise type(exc)(f"{args.file}: {msg}") from exc
-    main_res = rep.main
-    lines = [f"note: {n}" for n in notes]
-    warn = events_per_parameter_warning(main_res, fixed_design=True)
-    if warn:
-        lines.append(warn)
-    never = main_res.n_units - main_res.n_events
-    lines.append(f"note: {main_res.n_events} of the {main_res.n_units} COW members in the "
-                 f"estimation sample ratified in {args.start}-{end}; the other {never} did not "
-                 f"(non-ratifiers are simply left out of the treaty file: every COW member "
-                 f"not in it counts as one).")
-    print("\n".join(lines) + "\n")
-    return _emit(rep, args, [warn.removeprefix("warning: ")] if warn else [])
-
-
-def _parse_years(text: str) -> tuple[int, int]:
-    """``--years FIRST-LAST`` as two years (ASCII digits, at most four each)."""
-    m = re.fullmatch(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*", text)
-    if m is None:
-        raise SpecificationError(f"--years must look like 1960-2009 (digits 0-9), got {text!r}.")
-    first, last = int(m.group(1)), int(m.group(2))
-    for y in (first, last):
-        if y > YEAR_LIMIT:
-            raise SpecificationError(
-                f"--years {text}: {y} is not a year ({len(str(y))} digits; years have at most "
-                f"four).")
-    if first > last:
-        raise SpecificationError(f"--years {text}: {first} is after {last}; write FIRST-LAST.")
-    if last - first + 1 > MAX_NETWORKS:
-        raise SpecificationError(
-            f"--years {text} asks for {last - first + 1} yearly networks, more than the "
-            f"{MAX_NETWORKS} one run infers; split the range.")
-    return first, last
+    rep, warning_lines = treaty(args)
+    return _emit(rep, args, warning_lines)
 
 
 def _netinf(args: argparse.Namespace) -> int:
-    import numpy as np
+    from diffusion._cli_netinf import netinf
 
-    from diffusion._cli_fit import cli_message
-    from diffusion.exposure import infer_network, infer_networks
-
-    if (args.edges is None) == (args.p_value is None):
-        raise SpecificationError("give exactly one of --edges N and --p-value P.")
-    if args.years and args.plot:
-        raise SpecificationError("--plot draws a single network: leave out --years.")
-    span = None
-    if args.years:
-        span = _parse_years(args.years)
-        if args.window is None:
-            raise SpecificationError("--years needs --window (years of adoptions per network).")
-    elif args.window is not None:
-        raise SpecificationError("--window is used with --years (one network per year); add "
-                                 "--years FIRST-LAST or drop --window.")
-    table, frame = _read_csv(args.file, role="adoptions",
-                             what="one adoption per line (unit, cascade, time)")
-    for flag, col in (("--unit", args.unit), ("--cascade", args.cascade), ("--time", args.time)):
-        if col not in frame.columns:
-            raise DataError(f"{args.file}: no column {col!r} ({flag}); its columns are "
-                            f"{', '.join(map(str, frame.columns))}. Pass {flag} COLUMN.")
-    frame = frame.reset_index(drop=True)
-    params = None if args.params is None else tuple(args.params)
-    options = {"unit": args.unit, "cascade": args.cascade, "time": args.time,
-               "n_edges": args.edges, "p_value_cutoff": args.p_value, "model": args.model,
-               "params": params if params is None or len(params) > 1 else params[0]}
-    pre = []
-    if table.encoding != "utf-8":
-        pre.append(f"{args.file} is not UTF-8; read as {table.encoding}.")
-    try:
-        if span is not None:
-            first, last = span
-            times = frame[args.time]
-            if np.issubdtype(times.dtype, np.number) and times.notna().any():
-                t_max = float(times.max())
-                if first > t_max:
-                    raise SpecificationError(
-                        f"--years {args.years}: the adoptions end in {t_max:g}, before "
-                        f"{first}; every yearly network would be the same. Give years up to "
-                        f"{t_max:g}.")
-                if last > t_max:
-                    pre.append(f"the adoptions end in {t_max:g}; the networks of "
-                               f"{int(t_max) + 1}-{last} see no newer adoption.")
-            ties = infer_networks(frame, range(first, last + 1), window=args.window, **options)
-            notes = ties.attrs.get("notes", ())
-            for n in pre:
-                print(f"note: {n}")
-            print(f"{len(ties)} edges in {ties['year'].nunique()} yearly networks "
-                  f"({args.years}, window {args.window} years).")
-        else:
-            net = infer_network(frame, **options)
-            ties, notes = net.edges, net.notes
-            for n in pre:
-                print(f"note: {n}")
-            print(f"{net!r}\n")
-            print(net.edges.head(args.show).to_string(index=False))
-            if args.plot:
-                from diffusion.report import network_plot
-
-                fig = network_plot(net, title=f"{net.n_edges} inferred edges")
-                _write(args.plot, lambda path: fig.savefig(path, dpi=120,
-                                                           bbox_inches="tight"))
-    except DiffusionError as exc:
-        msg = cli_message(str(exc))
-        for keyword, flag in (("n_edges=", "--edges "), ("p_value_cutoff", "--p-value"),
-                              ("window must", "--window must"),
-                              ("params for the", "--params for the")):
-            msg = re.sub(r"(?<![\w-])" + re.escape(keyword), flag, msg)
-        raise type(exc)(f"{args.file}: {msg}") from exc
-    for note in notes:
-        print(f"note: {note}")
-    if args.out:
-        _write(args.out, lambda path: ties.to_csv(path, index=False))
-        print(f"edges written to {args.out} (source, target"
-              f"{', year' if args.years else ''}, improvement, p_value)")
-    return 0
+    return netinf(args)
 
 
-def _emit(rep, args: argparse.Namespace, warnings: Sequence[str] = ()) -> int:
+def _emit(rep, args: argparse.Namespace, warning_lines: Sequence[str] = ()) -> int:
     print(rep.report())
     if args.json:
         def dump(path: str) -> None:
             out = rep.to_json()
-            if warnings:
-                out["warnings"] = list(warnings)
+            if warning_lines:
+                out["warnings"] = list(warning_lines)
             with open(path, "w", encoding="utf-8") as fh:
                 json.dump(out, fh, indent=2)
         _write(args.json, dump)
