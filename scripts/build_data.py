@@ -1828,8 +1828,8 @@ def _env_rules_md() -> list[str]:
         f"the first of {', '.join(ENV_PRECEDENCE)} that gives one of the tied years. "
         "ECOLEX comes first because, where it is not outvoted, it matched the depositary "
         "records read for the spot checks below (e.g. Montreal: Argentina 1990, Chad "
-        "1994, where HUGGO has 1989); IEADB second (Ramsar: Burundi 2002, where HUGGO "
-        "has 1990).",
+        "1994, where HUGGO has 1989); IEADB second, as it agrees with the other sources "
+        "more often than HUGGO (see the agreement shares below).",
         "9. **States.** Rows without an ISO code (European Union, Czechoslovakia, "
         "Yugoslavia, the USSR, ambiguous IEADB codes) and ISO codes of territories "
         "(Greenland, Hong Kong, the Faroes, ...) are dropped. States are ISO codes with a "
@@ -1965,15 +1965,17 @@ def _env_treaties_codebook(detail: pd.DataFrame, stats: pd.DataFrame,
         "other two sources agree with each other on nearly every state while these agree "
         "with them on well under half (Ramsar) or about two thirds (CITES, Vienna). "
         "ECOLEX's dates for these two treaties are attached to the wrong states (e.g. "
-        "CITES: Canada 1997, Switzerland 1997, both parties since 1975); HUGGO's Vienna "
-        "years are mostly earlier than the depositary's (Argentina 1989 for 18 January "
-        "1990).",
+        "CITES: Canada 1997 and Switzerland 1997, where IEADB and HUGGO agree on 1975 and "
+        "1974); HUGGO's Vienna years are mostly earlier than the other two sources' "
+        "(Argentina 1989, where the depositary's list has 18 January 1990: "
+        "http://www.moef.gov.bd/html/env_bangladesh/ozon_convention6.html).",
         "",
         "Predecessor's years kept: " + ("; ".join(
             f"{r.treaty} {r.iso3} {r.year}" for r in kept.itertuples()) or "none") + ". "
-        "Belarus's and Ukraine's ozone dates are their own: the Byelorussian and "
-        "Ukrainian SSRs were UN members and accepted the Vienna Convention in 1986 and "
-        "the Montreal Protocol in 1988 themselves.",
+        "Belarus's and Ukraine's ozone dates are their own acts: the Byelorussian and "
+        "Ukrainian SSRs were UN members and parties in their own right (the Dutch treaty "
+        "database lists Belarus's Montreal ratification of 31 October 1988, checked "
+        "below).",
         "",
         "## Counts of rows dropped or changed",
         "",
@@ -2186,8 +2188,8 @@ def _env_counts_codebook(counts: pd.DataFrame, joined: pd.DataFrame, stats: pd.D
         "not in doubt.",
         "- Title matching joins only identical titles and dates; an agreement listed "
         "under different titles and without a HUGGO cross-reference is counted twice.",
-        "- The sources differ in scope (IEADB includes fisheries and some bilateral "
-        "instruments; ECOLEX and HUGGO add regional ones), so the level of `mea_count` "
+        "- The sources differ in scope (IEADB has many fisheries agreements; ECOLEX and "
+        "HUGGO add regional ones), so the level of `mea_count` "
         "depends on their union; use it as a relative measure of embeddedness.",
         "- Withdrawals are not subtracted.",
         "",
