@@ -555,12 +555,14 @@ def fit_model(rs, *, formula: str, model: str, time: str | None, cov_type: str,
         raise type(exc)(msg) from exc
 
 
-def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | None:
+def events_per_parameter_warning(res, *, fixed_design: bool = False,
+                                 firth_option: bool = True) -> str | None:
     """The warning printed before the results when events are few per parameter, else None.
 
     Every estimated coefficient but the intercept counts: covariates, exposures and
     time terms (see :data:`MIN_EPP`). ``fixed_design`` (treaty, replicate: the user
-    cannot drop terms) changes the advice.
+    cannot drop terms) and ``firth_option`` (the command has ``--firth``) shape the
+    advice.
     """
     n_par = sum(1 for t in res.params.index if t != "Intercept")
     n_events = int(res.n_events)
@@ -569,6 +571,8 @@ def events_per_parameter_warning(res, *, fixed_design: bool = False) -> str | No
     firth = "Firth" in str(res.model) or "bias-reduced" in str(res.model)
     if firth:
         advice = "Firth estimates reduce the small-sample bias but not the imprecision"
+    elif fixed_design and not firth_option:
+        advice = "read the verdicts as tentative (the published design is kept as printed)"
     elif fixed_design:
         advice = "read the verdicts as tentative, or rerun with --firth for bias-reduced estimates"
     else:

@@ -151,7 +151,7 @@ def _replicate(args: argparse.Namespace) -> int:
     from diffusion._cli_fit import events_per_parameter_warning
 
     rep = replications.run(args.name)
-    warn = events_per_parameter_warning(rep.main, fixed_design=True)
+    warn = events_per_parameter_warning(rep.main, fixed_design=True, firth_option=False)
     if warn:
         print(warn + "\n")
     return _emit(rep, args, [warn.removeprefix("warning: ")] if warn else [])

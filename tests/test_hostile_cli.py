@@ -578,6 +578,23 @@ def test_demo_hostile_seeds(value):
     assert_error(code, err, "argument --seed")
 
 
+def test_replicate_warns_on_few_events_before_the_verdicts(tmp_path):
+    """domestic_violence: 17 events for 4 parameters besides the intercept."""
+    from diffusion import replications
+
+    rep = replications.run("domestic_violence")
+    n_par = len(rep.main.params) - 1
+    assert rep.main.n_events < 10 * n_par  # the case this test is about
+    out_json = tmp_path / "r.json"
+    code, out, err = run(["replicate", "domestic_violence", "--json", str(out_json)])
+    assert code == 0, err
+    warning = (f"warning: {rep.main.n_events} events for {n_par} estimated parameters besides "
+               f"the intercept")
+    assert out.startswith(warning) and "--firth" not in out.splitlines()[0]
+    assert "fewer than 10 events per estimated parameter" in out.splitlines()[0]
+    assert json.loads(out_json.read_text())["warnings"]
+
+
 def test_demo_smallest_world_runs():
     code, out, err = run(["demo", "--units", "20", "--seed", "0"])
     assert_clean(code, out, err)
