@@ -99,6 +99,21 @@ def _separator(text: str) -> str:
     return sep
 
 
+def _figure(path: str) -> str:
+    """An argparse type: a figure path whose suffix matplotlib writes (none means PNG)."""
+    from pathlib import PurePath
+
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = PurePath(path).suffix.lower().lstrip(".")
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in formats:
+        raise argparse.ArgumentTypeError(
+            f"{path!r}: cannot draw a .{suffix} file; end the name with one of "
+            f"{', '.join('.' + f for f in sorted(formats))}")
+    return path
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``error: COMMAND: message (COMMAND --help ...)``."""
 
@@ -382,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     fout = fit.add_argument_group("output")
     fout.add_argument("--json", metavar="OUT.json", help="write the estimates as JSON")
     fout.add_argument("--table", metavar="OUT.md", help="write a Markdown results table")
-    fout.add_argument("--plot", metavar="OUT.png", help="write a coefficient plot (PNG, PDF)")
+    fout.add_argument("--plot", type=_figure, metavar="OUT.png", help="write a coefficient plot (PNG, PDF)")
     fit.set_defaults(func=_fit)
     from diffusion.replications import NAMES
 
@@ -394,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("name", help=f"one of: {', '.join(NAMES)}")
     rep.add_argument("--json", metavar="PATH",
                      help="write params, std_errors, p_values, n_obs, n_events, n_units")
-    rep.add_argument("--plot", metavar="PATH", help="write the replication's figure (PNG, PDF)")
+    rep.add_argument("--plot", type=_figure, metavar="PATH", help="write the replication's figure (PNG, PDF)")
     rep.set_defaults(func=_replicate)
     tr = sub.add_parser(
         "treaty", help="fit the CEDAW ratification design to your own treaty data",
@@ -433,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--firth", action="store_true",
                     help="bias-reduced (Firth) estimates, for few ratifications or separation")
     tr.add_argument("--json", metavar="PATH", help="write the estimates as JSON")
-    tr.add_argument("--plot", metavar="PATH", help="write the cumulative-ratification figure")
+    tr.add_argument("--plot", type=_figure, metavar="PATH", help="write the cumulative-ratification figure")
     tr.set_defaults(func=_treaty)
     ni = sub.add_parser(
         "netinf", help="infer a diffusion network from past adoptions (NetInf)",
@@ -474,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     ni.add_argument("--show", type=_whole(0, 10**6), default=20, metavar="K",
                     help="edges printed (default 20)")
     ni.add_argument("--out", metavar="OUT.csv", help="write the edges as CSV")
-    ni.add_argument("--plot", metavar="OUT.png",
+    ni.add_argument("--plot", type=_figure, metavar="OUT.png",
                     help="draw the network (single network only; PNG, PDF)")
     ni.set_defaults(func=_netinf)
     demo = sub.add_parser(

@@ -595,6 +595,28 @@ def test_replicate_warns_on_few_events_before_the_verdicts(tmp_path):
     assert json.loads(out_json.read_text())["warnings"]
 
 
+@pytest.mark.parametrize("command", [["replicate", "lottery"], ["treaty", "t.csv", "--start",
+                                                                    "1980"],
+                                     ["netinf", "t.csv", "--edges", "1"]])
+def test_figure_formats_are_checked_before_any_work(tmp_path, command):
+    code, _, err = run([*command, "--plot", str(tmp_path / "figure.xyz")])
+    assert_error(code, err, "argument --plot", "cannot draw a .xyz file", ".png")
+
+
+def test_directories_are_not_files(tmp_path):
+    for argv in (["treaty", str(tmp_path), "--start", "1980"],
+                 ["netinf", str(tmp_path), "--edges", "1"]):
+        code, _, err = run(argv)
+        assert_error(code, err, "is a directory, not a CSV file")
+    code, _, err = run(["replicate", "nope", "--json", str(tmp_path)])
+    assert code == 2
+    e = write(tmp_path, "e.csv", EVENTS)
+    m = write(tmp_path, "m.csv", MEMBERSHIP)
+    code, _, err = run(["fit", "--events", e, "--membership", m, "--exposure", "world_share",
+                        "--time", "none", "--end", "2000", "--json", str(tmp_path)])
+    assert_error(code, err, "cannot write", "directory")
+
+
 def test_demo_smallest_world_runs():
     code, out, err = run(["demo", "--units", "20", "--seed", "0"])
     assert_clean(code, out, err)
