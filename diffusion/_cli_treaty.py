@@ -18,11 +18,14 @@ import pandas as pd
 from diffusion._csv import read_typed
 from diffusion.errors import DataError, DiffusionError, SpecificationError
 
-__all__ = ["treaty", "TREATY_END", "TREATY_FIRST"]
+__all__ = ["treaty", "TREATY_END", "TREATY_FIRST", "N_PARAMETERS"]
 
 #: the treaty design's window ends with the COW and covariate data, which begin in 1816
 TREATY_END = 2016
 TREATY_FIRST = 1816
+#: coefficients of the design's main model besides the intercept: regional, world, igo,
+#: polity2, log_gdppc and a cubic in duration
+N_PARAMETERS = 8
 
 
 _CODE_COLUMNS = ("iso3", "cown")
@@ -75,14 +78,14 @@ def _treaty_events(table, frame, column: str | None):
         lines = [int(i) for i in h.unmatched_rows]
         shown = ", ".join(repr(v) for v in h.unmatched[:6]) + (
             f" and {len(h.unmatched) - 6} more" if len(h.unmatched) > 6 else "")
-        # harmonize's own account (no match, or several states), its row labels being
-        # the file's line numbers here
-        why = " ".join(cli_message(n.message).replace("(row ", "(line ")
-                       for n in h.notes if n.kind in ("country_unmatched", "country_ambiguous"))
+        # harmonize's account of names that match several states (which ones), its row
+        # labels being the file's line numbers here
+        why = "".join(" " + cli_message(n.message).replace("(row ", "(line ")
+                      for n in h.notes if n.kind == "country_ambiguous")
         raise DataError(
             f"{path}, line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:6]))}"
             f"{' ...' if len(lines) > 6 else ''}, column {column!r}: {len(h.unmatched)} "
-            f"value(s) give no single country: {shown}. {why} Correct the names, or give "
+            f"value(s) give no single country: {shown}.{why} Correct the names, or give "
             f"ISO3 codes (column iso3); names are matched by diffusion.countries.harmonize.")
     out = h.table
     notes = [f"{path}: {len(out)} {column} values matched to COW codes by "
@@ -128,8 +131,9 @@ def treaty(args: argparse.Namespace):
     events, more = _treaty_events(table, frame, args.country)
     notes += more
     years = pd.to_numeric(events["year"], errors="coerce")
-    # impossible or missing years are left to the design's own check, which lists them
-    plausible = years.notna().all() and years.between(TREATY_FIRST - 16, 9999).all()
+    # impossible or missing years (before 1800, after today) are left to the design's
+    # own check, which lists them
+    plausible = years.notna().all() and years.between(1800, 9999).all()
     if plausible and len(years) and not years.between(args.start, end).any():
         raise DataError(f"{args.file}: no ratification falls in the window {args.start}-{end} "
                         f"(its years run from {int(years.min())} to {int(years.max())}); "
@@ -144,9 +148,10 @@ def treaty(args: argparse.Namespace):
         from diffusion.errors import EstimationError
 
         msg = cli_message(str(exc))
-        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * 8:
-            msg += (f" The file lists {len(events)} ratification(s) for a design of 8 "
-                    f"parameters besides the intercept: too few to estimate it reliably.")
+        if isinstance(exc, EstimationError) and len(events) < MIN_EPP * N_PARAMETERS:
+            msg += (f" The file lists {len(events)} ratification(s) for a design of "
+                    f"{N_PARAMETERS} parameters besides the intercept: too few to estimate "
+                    f"it reliably.")
         if isinstance(exc, SeparationError) and not args.firth:
             msg += " Rerun with --firth for bias-reduced estimates."
         if "unknown iso3 code" in msg or "unknown cown code" in msg:
