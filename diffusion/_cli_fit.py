@@ -459,8 +459,8 @@ def build_risk_set(inputs: FitInputs, *, start: int | None = None, end: int | No
     size = int(np.clip(hi - lo + 1, 0, None).sum())
     if size > MAX_UNIT_YEARS:
         raise SpecificationError(
-            f"the risk set would hold {size} unit-years ({len(lo)} membership spells over "
-            f"{int(lo.min()) if len(lo) else start}-{last}), more than the {MAX_UNIT_YEARS} "
+            f"the risk set would hold {size} unit-years ({len(lo)} membership spells, "
+            f"{int(lo.min())} to {last}), more than the {MAX_UNIT_YEARS} "
             f"the command line builds; check --start/--end and the years in "
             f"{inputs.paths['membership']}.")
     try:

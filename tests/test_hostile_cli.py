@@ -249,6 +249,18 @@ def test_fit_refuses_absurd_windows_up_front(tmp_path):
         assert_error(code, err, "argument --end", "is not a year", "digits 0-9")
 
 
+def test_fit_refuses_a_risk_set_too_large_before_building_it(tmp_path):
+    """300 spells over the 19,999 years -9999..9999: 5,999,700 unit-years, refused."""
+    e = write(tmp_path, "e.csv", "cown,year\n1,1994\n")
+    m = write(tmp_path, "m.csv", "cown,start,end\n" + "".join(
+        f"{u},-9999,\n" for u in range(1, 301)))
+    code, _, err = run(["fit", "--events", e, "--membership", m, "--exposure", "world_share",
+                        "--end", "9999"])
+    assert_error(code, err, "5999700 unit-years", "300 membership spells, -9999 to 9999",
+                 "--start/--end",
+                 "m.csv")
+
+
 @pytest.mark.parametrize("events, membership, fragments", [
     # huge unit codes: read as text and matched as written (no OverflowError)
     ("cown,year\n99999999999999999999999,1994\n", None,
