@@ -184,6 +184,9 @@ def _pick_unit(events: Table, membership: Table, unit: str | None) -> str:
 
 def _pick_time(events: Table, unit: str, time: str | None) -> str:
     if time is not None:
+        if time == unit:
+            raise SpecificationError(f"--time-col {show(time)} is the unit column; name the "
+                                     f"column of event years.")
         events.need([time], "Check --time-col.")
         return time
     others = [c for c in events.columns if c != unit]

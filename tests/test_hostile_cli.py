@@ -225,6 +225,7 @@ def test_fit_hostile_text_options(tmp_path_factory, option, value):
     (["--formula", "event ~ world_share | cown"], ["--formula:", "several parts"]),
     (["--formula", "event ~ np.log(gdp)"], ["--formula:", "non-finite"]),
     (["--cluster", "nation"], ["--cluster:", "'nation'"]),
+    (["--time-col", "cown"], ["--time-col 'cown' is the unit column"]),
 ])
 def test_fit_bad_text_options(tmp_path, argv, fragments):
     e = write(tmp_path, "e.csv", EVENTS)
