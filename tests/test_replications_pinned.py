@@ -22,6 +22,8 @@ from diffusion.replications import base
 VERDICTS = {
     "suffrage": {("main", "regional5"): True, ("main", "world:post1930"): False},
     "domestic_violence": {("main", "belem"): True, ("mexico_1996", "belem"): True},
+    "environment": {("main", "world"): False, ("main", "igo"): True, ("main", "mea"): False,
+                    ("main", "log_gdppc"): True},
     "science_policy": {("main", "world"): False, ("main", "unesco"): False,
                        ("main", "log_gdppc"): True},
     "cedaw": {("main", "regional"): True, ("main", "igo"): False},
@@ -237,3 +239,41 @@ def test_science_policy_sample_and_facts(runs):
         expected = events.get(cown)
         assert row["bundled table"] == ("no year" if expected is None else str(expected))
         assert row["agrees"] == ("yes" if expected == 1962 else "no")
+
+
+def test_environment_stacks_the_nine_agreements(runs):
+    from diffusion.replications import environment as env
+
+    assert env.END == 2016
+    stacked, by_treaty, _, _ = env.stacked_risk_set()
+    spells = datasets.load_state_system(system="cow")[["cown", "start", "end"]]
+    table = datasets.load_environmental_treaties()
+    assert sorted(by_treaty) == sorted(datasets.ENVIRONMENTAL_TREATIES)
+    frame = stacked.frame
+    for treaty, opened in datasets.ENVIRONMENTAL_TREATIES.items():
+        tab = table[(table["treaty"] == treaty) & table["cown"].notna()]
+        events = dict(zip(tab["cown"].astype(int), tab["year"].astype(int)))
+        rows = frame[frame["treaty"] == treaty]
+        _same_rows(rows, brute_force_rows(events, spells, opened, 2016))
+        # world share within the agreement, read in t-1, among the members of t-1
+        for unit, year, world in zip(rows["cown"].iloc[::97], rows["year"].iloc[::97],
+                                     rows["world"].iloc[::97]):
+            r = year - 1
+            members = set(spells.loc[(spells["start"] <= r) & (spells["end"] >= r), "cown"])
+            share = sum(events.get(u, 10**6) <= r for u in members) / len(members)
+            assert world == pytest.approx(share, abs=1e-12)
+    main = _run(runs, "environment").main
+    used = frame.dropna(subset=["world", "regional", "igo", "mea", "log_gdppc", "polity2"])
+    assert (main.n_obs, main.n_events) == (len(used), int(used["event"].sum()))
+    assert main.cluster == "cown" and main.n_clusters == used["cown"].nunique()
+    assert {f"C(treaty)[T.{t}]" for t in list(datasets.ENVIRONMENTAL_TREATIES)[1:]} <= set(
+        main.terms) or any(t.startswith("C(treaty)") for t in main.terms)
+
+
+def test_environment_per_agreement_signs_stated_in_the_guide(runs):
+    # docs/guide/replications.md: the world share raises ratification of the early
+    # agreements (Ramsar, Vienna) and has the opposite sign for the later ones
+    results = _run(runs, "environment").results
+    assert results["ramsar"].params["world"] > 0 and results["vienna"].params["world"] > 0
+    for late in ("unfccc", "cbd", "kyoto"):
+        assert results[late].params["world"] < 0

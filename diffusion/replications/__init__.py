@@ -27,6 +27,10 @@ domestic_violence
 science_policy
     Science-policy bureaucracies and the UNESCO model (Finnemore 1993), with her
     stated facts beside the bundled table.
+environment
+    Ratification of nine multilateral environmental agreements, pooled and one by
+    one: world society and embeddedness against wealth (Frank, Hironaka & Schofer
+    2000).
 """
 
 from __future__ import annotations
@@ -81,6 +85,12 @@ def _science_policy() -> Replication:
     return go()
 
 
+def _environment() -> Replication:
+    from diffusion.replications.environment import run as go
+
+    return go()
+
+
 def _domestic_violence() -> Replication:
     from diffusion.replications.domestic_violence import run as go
 
@@ -96,6 +106,7 @@ _REGISTRY: dict[str, Callable[[], Replication]] = {
     "medical_innovation": _medical_innovation,
     "domestic_violence": _domestic_violence,
     "science_policy": _science_policy,
+    "environment": _environment,
 }
 NAMES = tuple(_REGISTRY)
 

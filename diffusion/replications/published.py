@@ -74,6 +74,15 @@ STUDIES: dict[str, PublishedStudy] = {
                    "in their own table."),
         notes=("p. 572: \"Figures 1-4 provide little support for the necessary condition "
                "hypothesis\" (domestic demand).",)),
+    "environment": PublishedStudy(
+        citation=("Frank, Hironaka & Schofer (2000), American Sociological Review "
+                  "65(1):96-116."),
+        sign_only=(_NO_COPY + " Only the JSTOR cover page and the abstract were readable; "
+                   "the abstract names the five indicators modelled (national parks, "
+                   "chapters of international environmental associations, memberships in "
+                   "intergovernmental environmental organizations, environmental impact "
+                   "assessment laws, environmental ministries), none of which is treaty "
+                   "ratification.")),
 }
 
 #: the record of a fit to the user's own treaty data
