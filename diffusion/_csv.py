@@ -85,7 +85,8 @@ def decode(path: str, *, role: str) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read in, or a one-line error.
 
     UTF-8 (with or without a byte-order mark) first; UTF-16 when the file starts with
-    its byte-order mark (Excel's "Unicode text"); otherwise Windows-1252, the encoding
+    its byte-order mark (Excel's "Unicode text") or, without one, has a NUL in every
+    other byte as ASCII text in UTF-16 has; otherwise Windows-1252, the encoding
     Excel writes on Western-European Windows, whose letters include Latin-1's (a byte
     it leaves undefined is read as Latin-1). A file with NUL bytes is not text.
     """
@@ -104,6 +105,14 @@ def decode(path: str, *, role: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: starts like UTF-16 text but byte {exc.start} is not; "
                             f"save the {role} file as CSV UTF-8.") from exc
+    if b"\x00" in data and len(data) % 2 == 0:
+        # UTF-16 without its byte-order mark: ASCII text has a NUL in every other byte
+        for encoding, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+            if zeros.count(0) >= 0.9 * len(zeros):
+                try:
+                    return data.decode(encoding), "utf-16"
+                except UnicodeDecodeError:
+                    break
     if b"\x00" in data:
         at = data.index(b"\x00")
         raise DataError(f"{path}: holds NUL bytes (byte {at}), so it is not "
