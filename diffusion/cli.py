@@ -312,9 +312,9 @@ The default formula is "event ~" every exposure and covariate.
 small data: with fewer than 10 events per estimated parameter (covariates,
 exposures and time terms count; the intercept does not) a warning is printed
 before the estimates: the rule of thumb of Peduzzi et al. (1996) for logistic
-regression, below which estimates and p-values are biased and unstable. --firth fits the
-discrete-time model by bias-reduced maximum likelihood (diffusion.FirthHazard);
-a separation error suggests it.
+regression, below which estimates and p-values are biased and unstable.
+--firth fits the discrete-time model by bias-reduced maximum likelihood
+(diffusion.FirthHazard); a separation error suggests it.
 
 Exit status: 0 on success, 2 on bad files or options (one line on stderr).
 """
