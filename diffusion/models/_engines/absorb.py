@@ -6,7 +6,9 @@ Inside every scoring (IRLS) step -- the weighted least-squares fit of the workin
 response ``z = eta + u / w`` on the design -- the columns of ``X`` and ``z`` are
 *residualised* on the absorbed factors with weights ``w`` by alternating projections
 (Gauss-Seidel sweeps: subtract each factor's weighted group means in turn, until no
-group mean moves), and ``beta`` is the least-squares fit of the residualised ``z`` on
+group mean moves; one factor takes one sweep, and two factors -- process and period,
+the pooled model -- are solved directly through the Schur complement on the smaller
+factor, which is exact and needs no iteration), and ``beta`` is the least-squares fit of the residualised ``z`` on
 the residualised ``X`` (Frisch-Waugh-Lovell). The linear predictor of the next step
 is ``z`` minus the residual of that fit, which includes the effects. This is the
 algorithm of fixest's ``feglm`` (Berge 2018) and pyfixest's ``feglm``; the estimates
@@ -26,12 +28,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import linalg
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from diffusion._linalg import as_columns, column_dots, column_gram
 from diffusion.models._engines.glm import FitControl, _Kernel, _solve, _start_eta
 from diffusion.models.links import Link
 
-__all__ = ["Absorber", "AbsorbedFit", "fit_absorbed_glm"]
+__all__ = ["Absorber", "AbsorbedFit", "fit_absorbed_glm", "DIRECT_MAX"]
+
+#: Two absorbed factors are solved directly (not by alternating projections) when the
+#: smaller has at most this many levels: a dense ``G x G`` Cholesky per scoring step.
+DIRECT_MAX = 3000
 
 
 class Absorber:
@@ -54,15 +63,31 @@ class Absorber:
         self.tol = tol
         self.max_sweeps = max_sweeps
         self.sweeps = 0  # total sweeps, for diagnostics
+        self._pair: np.ndarray | None = None
+        self._null: np.ndarray | None = None
+        self._direct_state: tuple | None = None
         self._means: dict[int, list[np.ndarray]] = {}
 
     def residualise(self, x: np.ndarray, w: np.ndarray, out: np.ndarray, key: int,
                     buf: np.ndarray, wsums: list[np.ndarray]) -> bool:
         """``out = x`` minus its weighted projection on the factors; True when converged.
 
-        ``key`` names the column, so that its group means start where the last call
-        left them (warm start).
+        One factor: one exact sweep. Two factors, the smaller with at most
+        :data:`DIRECT_MAX` levels: solved directly (:meth:`_direct`). Otherwise
+        alternating projections; ``key`` names the column, so that its group means start
+        where the last call left them (warm start).
         """
+        if len(self.codes) == 1:
+            self.sweeps += 1
+            c, ws = self.codes[0], wsums[0]
+            np.multiply(x, w, out=buf)
+            mean = np.bincount(c, weights=buf, minlength=self.sizes[0])
+            np.divide(mean, ws, out=mean, where=ws > 0)
+            mean[ws <= 0] = 0.0
+            np.subtract(x, mean[c], out=out)
+            return True
+        if len(self.codes) == 2 and min(self.sizes) <= DIRECT_MAX:
+            return self._direct(x, w, out, buf, wsums)
         means = self._means.get(key)
         if means is None:
             means = [np.zeros(g) for g in self.sizes]
@@ -89,7 +114,58 @@ class Absorber:
         return False
 
     def weight_sums(self, w: np.ndarray) -> list[np.ndarray]:
-        return [np.bincount(c, weights=w, minlength=g) for c, g in zip(self.codes, self.sizes)]
+        """Weight per level of each factor (and, for two factors, the direct solver's setup)."""
+        ws = [np.bincount(c, weights=w, minlength=g) for c, g in zip(self.codes, self.sizes)]
+        if len(self.codes) == 2 and min(self.sizes) <= DIRECT_MAX:
+            self._setup_direct(w, ws)
+        return ws
+
+    # ------------------------------------------------------------ two factors
+    def _setup_direct(self, w: np.ndarray, ws: list[np.ndarray]) -> None:
+        """Schur complement of the two-factor normal equations on the smaller factor.
+
+        With ``A`` the larger factor (levels ``a``), ``B`` the smaller (levels ``b``) and
+        ``C[a, b]`` the weight of the rows in both, the weighted least-squares effects
+        solve ``diag(W_A) alpha + C beta = r_A`` and ``C' alpha + diag(W_B) beta = r_B``.
+        Eliminating ``alpha``: ``S beta = r_B - C' (r_A / W_A)`` with
+        ``S = diag(W_B) - C' diag(1/W_A) C``. ``S`` is singular (one null vector per
+        connected component of the levels: the indicator of the component's ``b``
+        levels); adding ``v v'`` for each makes it positive definite and picks the
+        solution with ``v' beta = 0``, which leaves the residual unchanged.
+        """
+        ia, ib = (0, 1) if self.sizes[0] >= self.sizes[1] else (1, 0)
+        ca, cb = self.codes[ia], self.codes[ib]
+        ga, gb = self.sizes[ia], self.sizes[ib]
+        if self._pair is None:
+            self._pair = ca.astype(np.int64) * gb + cb
+            graph = coo_matrix((np.ones(len(ca)), (ca, cb + ga)), shape=(ga + gb, ga + gb))
+            _, labels = connected_components(graph, directed=False)
+            comp_b = labels[ga:]
+            _, comp_b = np.unique(comp_b, return_inverse=True)
+            self._null = np.zeros((gb, int(comp_b.max()) + 1 if gb else 0))
+            self._null[np.arange(gb), comp_b] = 1.0
+        C = np.bincount(self._pair, weights=w, minlength=ga * gb).reshape(ga, gb)
+        wa, wb = ws[ia], ws[ib]
+        inv_a = np.divide(1.0, wa, out=np.zeros(ga), where=wa > 0)
+        S = np.diag(wb) - C.T @ (C * inv_a[:, None])
+        scale = max(1.0, float(np.max(wb))) if gb else 1.0
+        S += scale * (self._null @ self._null.T)
+        self._direct_state = (ia, ib, C, inv_a, linalg.cho_factor(S, lower=True))
+
+    def _direct(self, x: np.ndarray, w: np.ndarray, out: np.ndarray, buf: np.ndarray,
+                wsums: list[np.ndarray]) -> bool:
+        self.sweeps += 1
+        ia, ib, C, inv_a, chol = self._direct_state
+        ca, cb = self.codes[ia], self.codes[ib]
+        np.multiply(x, w, out=buf)
+        ra = np.bincount(ca, weights=buf, minlength=self.sizes[ia])
+        rb = np.bincount(cb, weights=buf, minlength=self.sizes[ib])
+        ra_scaled = ra * inv_a
+        beta = linalg.cho_solve(chol, rb - C.T @ ra_scaled)
+        alpha = ra_scaled - (C @ beta) * inv_a
+        np.subtract(x, alpha[ca], out=out)
+        out -= beta[cb]
+        return True
 
     def residualise_columns(self, X: np.ndarray, w: np.ndarray,
                             out: np.ndarray | None = None, key0: int = 0) -> np.ndarray:
