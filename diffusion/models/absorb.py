@@ -169,6 +169,25 @@ def _rank(codes: list[np.ndarray]) -> int:
 def fit_absorbed(model: Any, *, cov_type: str, cluster: Any, information: str,
                  small_sample: str, control: FitControl | None) -> HazardResults:
     """Fit ``model`` (a DiscreteTimeHazard with ``absorb``); see the module docstring."""
+    # Every BLAS call here is on a small matrix (k x k, or G x G for the smaller factor);
+    # with OpenBLAS threads these are slower than one thread -- by 2-3x on a busy 2-core
+    # machine, where the threads spin waiting for each other. The per-row work is numpy
+    # element-wise and bincount, which BLAS threads do not speed up anyway.
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        from contextlib import nullcontext
+
+        def threadpool_limits(*args: Any, **kwargs: Any):  # type: ignore[misc]
+            return nullcontext()
+    with threadpool_limits(1, user_api="blas"):
+        return _fit_absorbed(model, cov_type=cov_type, cluster=cluster,
+                             information=information, small_sample=small_sample,
+                             control=control)
+
+
+def _fit_absorbed(model: Any, *, cov_type: str, cluster: Any, information: str,
+                  small_sample: str, control: FitControl | None) -> HazardResults:
     cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
     information = check_option(information, ("expected", "observed"), name="information")
     small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
