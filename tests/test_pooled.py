@@ -387,3 +387,42 @@ def test_observed_information_refused_for_cloglog():
                                             absorb=["policy", "year"])
     with pytest.raises(SpecificationError, match="observed"):
         model.fit(information="observed")
+
+
+def test_duration_clock_counts_from_the_process_window():
+    ev = pd.DataFrame({"unit": ["A", "B", "A"], "policy": ["x", "x", "y"],
+                       "year": [2001, 2003, 2005]})
+    rs = RiskSet.from_events(ev, unit="unit", time="year", process="policy",
+                             units=["A", "B", "C"], end=2006)
+    f = rs.frame
+    duration = f["year"] - rs.entry_times() + 1
+    assert duration[(f.policy == "y") & (f.unit == "B")].tolist() == [1, 2]
+    assert duration[(f.policy == "x") & (f.unit == "C")].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_outside_membership_censor_equals_loop():
+    ev = pd.DataFrame({"unit": ["A", "B", "A", "C"], "policy": ["x", "x", "y", "y"],
+                       "year": [2003, 2001, 2004, 2002]})
+    mem = pd.DataFrame({"unit": ["A", "B", "C", "A"], "start": [1998, 1998, 1998, 2003],
+                        "end": [2000, None, None, None]})  # A is out in 2001-2002
+    ev.loc[0, "year"] = 2002  # A adopts x while out
+    with pytest.raises(DiffusionError, match="not a member"):
+        RiskSet.from_events(ev, unit="unit", time="year", process="policy", membership=mem,
+                            end=2005)
+    rs = RiskSet.from_events(ev, unit="unit", time="year", process="policy", membership=mem,
+                             end=2005, outside="censor")
+    assert {n.kind: n.count for n in rs.notes}["event_outside_membership"] == 1
+    pooled = rs.with_exposure("w", world_share()).frame
+    for p, sub in ev.groupby("policy"):
+        single = RiskSet.from_events(sub, unit="unit", time="year", membership=mem,
+                                     start=int(sub["year"].min()), end=2005,
+                                     outside="censor").with_exposure("w", world_share())
+        mine = pooled[pooled.policy == p].drop(columns="policy").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, single.frame[mine.columns])
+
+
+def test_absorbed_summary_names_the_effects():
+    res = DiscreteTimeHazard.from_formula("event ~ x", _small(), link="logit",
+                                          absorb=["policy", "year"]).fit()
+    assert res.time_term == "absorbed effects (policy, year)"
+    assert "absorbed effects (policy, year)" in str(res.summary())

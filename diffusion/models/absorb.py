@@ -35,6 +35,9 @@ Conventions
   multi0 = FALSE)`` (:func:`diffusion.inference.covariance.multiway_meat`).
 * ``information="observed"`` is the expected information for the logit link (they
   are equal); for probit and cloglog it is refused with absorbed effects.
+* ``aic`` and ``bic`` of the results count the covariates only (``n_params``); the
+  dummy fit's would add ``2 * extra["n_absorbed"]`` (AIC) -- compare models with the same
+  absorbed effects only, or add it.
 """
 
 from __future__ import annotations
@@ -276,7 +279,7 @@ def _fit_absorbed(model: Any, *, cov_type: str, cluster: Any, information: str,
     new_design = replace(design, y=y, X=X, names=tuple(names), rows=rows, frame=frame,
                          notes=tuple(notes))
     cluster_name = (" + ".join(clusters) if len(clusters) > 1 else clusters[0]) if clusters else None
-    return model._results(
+    res = model._results(
         new_design, model=f"discrete-time {link.name} (absorbed: {', '.join(absorb)})",
         params=fit.params, cov=cov, loglik=loglik, cov_type=cov_type, cluster=cluster_name,
         n_clusters=n_clusters, information=information, small_sample=small_sample,
@@ -287,3 +290,6 @@ def _fit_absorbed(model: Any, *, cov_type: str, cluster: Any, information: str,
                                "information": information, "small_sample": small_sample,
                                "control": control}},
     )
+    # the summary's "Time" line: the baseline is the absorbed effects (plus any time term)
+    absorbed = f"absorbed effects ({', '.join(absorb)})"
+    return replace(res, time_term=f"{res.time_term}; {absorbed}" if res.time_term else absorbed)
