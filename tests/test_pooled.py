@@ -426,3 +426,22 @@ def test_absorbed_summary_names_the_effects():
                                           absorb=["policy", "year"]).fit()
     assert res.time_term == "absorbed effects (policy, year)"
     assert "absorbed effects (policy, year)" in str(res.summary())
+
+
+@pytest.mark.parametrize("n_factors", [1, 2, 3])
+def test_absorber_residual_is_the_weighted_least_squares_residual(n_factors):
+    from diffusion.models._engines.absorb import Absorber
+
+    rng = np.random.default_rng(n_factors)
+    n = 300
+    codes = [rng.integers(0, 12, n), rng.integers(0, 7, n), rng.integers(0, 3, n)][:n_factors]
+    if n_factors >= 2:  # two disconnected blocks of levels
+        codes[1] = np.where(codes[0] < 6, codes[1] % 3, 3 + codes[1] % 4)
+    x = rng.normal(size=(n, 2))
+    w = rng.uniform(0.05, 2.0, size=n)
+    D = np.column_stack([np.eye(int(c.max()) + 1)[c] for c in codes])
+    sw = np.sqrt(w)[:, None]
+    coef, *_ = np.linalg.lstsq(D * sw, x * sw, rcond=None)
+    expected = x - D @ coef
+    got = Absorber(codes).residualise_columns(x, w)
+    np.testing.assert_allclose(got, expected, atol=1e-10)

@@ -150,18 +150,28 @@ class Absorber:
         S = np.diag(wb) - C.T @ (C * inv_a[:, None])
         scale = max(1.0, float(np.max(wb))) if gb else 1.0
         S += scale * (self._null @ self._null.T)
-        self._direct_state = (ia, ib, C, inv_a, linalg.cho_factor(S, lower=True))
+        try:
+            chol = linalg.cho_factor(S, lower=True, check_finite=False)
+            solve = lambda r: linalg.cho_solve(chol, r, check_finite=False)  # noqa: E731
+        except linalg.LinAlgError:
+            # not numerically positive definite (levels with almost no weight): a
+            # pseudo-inverse, which gives the same residual on the consistent system
+            vals, vecs = np.linalg.eigh(S)
+            keep = vals > vals[-1] * 1e-13
+            pinv = (vecs[:, keep] / vals[keep]) @ vecs[:, keep].T
+            solve = lambda r: pinv @ r  # noqa: E731
+        self._direct_state = (ia, ib, C, inv_a, solve)
 
     def _direct(self, x: np.ndarray, w: np.ndarray, out: np.ndarray, buf: np.ndarray,
                 wsums: list[np.ndarray]) -> bool:
         self.sweeps += 1
-        ia, ib, C, inv_a, chol = self._direct_state
+        ia, ib, C, inv_a, solve = self._direct_state
         ca, cb = self.codes[ia], self.codes[ib]
         np.multiply(x, w, out=buf)
         ra = np.bincount(ca, weights=buf, minlength=self.sizes[ia])
         rb = np.bincount(cb, weights=buf, minlength=self.sizes[ib])
         ra_scaled = ra * inv_a
-        beta = linalg.cho_solve(chol, rb - C.T @ ra_scaled)
+        beta = solve(rb - C.T @ ra_scaled)
         alpha = ra_scaled - (C @ beta) * inv_a
         np.subtract(x, alpha[ca], out=out)
         out -= beta[cb]
