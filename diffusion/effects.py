@@ -121,8 +121,14 @@ def _fitted(result: HazardResults, frailty: str) -> _Fitted:
             f"FirthHazard or FrailtyHazard) that records its model; got a {result.model} "
             f"result. For Cox and parametric models use result.hazard_ratios()."
         )
+    if result.extra.get("absorb"):
+        raise SpecificationError(
+            f"effects on the adoption probability need the absorbed effects "
+            f"({', '.join(result.extra['absorb'])}), which an absorbed fit does not estimate; "
+            f"refit with the effects as C(name) terms to compute them.")
     rs = model.risk_set
-    extra_cols = [result.cluster] if result.cluster else []
+    # multi-way clustered results name their columns in extra["clusters"]
+    extra_cols = list(result.extra.get("clusters") or ([result.cluster] if result.cluster else []))
     group = getattr(result, "group", "")
     if group:
         extra_cols.append(group)

@@ -445,3 +445,16 @@ def test_absorber_residual_is_the_weighted_least_squares_residual(n_factors):
     expected = x - D @ coef
     got = Absorber(codes).residualise_columns(x, w)
     np.testing.assert_allclose(got, expected, atol=1e-10)
+
+
+def test_effects_refused_for_absorbed_and_work_after_two_way_clusters(pooled):
+    from diffusion.effects import average_marginal_effects
+
+    absorbed = DiscreteTimeHazard.from_formula("event ~ x1", pooled, link="logit",
+                                               absorb=["policy"]).fit()
+    with pytest.raises(SpecificationError, match="absorbed effects"):
+        average_marginal_effects(absorbed)
+    plain = DiscreteTimeHazard.from_formula("event ~ x1 + C(policy)", pooled, link="logit")
+    two = average_marginal_effects(plain.fit(cluster=["unit", "policy"]))
+    one = average_marginal_effects(plain.fit(cluster="unit"))
+    np.testing.assert_allclose(two.iloc[:, 0], one.iloc[:, 0])

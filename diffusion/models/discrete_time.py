@@ -175,7 +175,7 @@ class DiscreteTimeHazard(BinaryHazardSpec):
                                      clusters=[design.frame[c].to_numpy() for c in cols],
                                      small_sample=small_sample)
         return replace(first, _cov=cov, cluster=" + ".join(cols), n_clusters=g,
-                       extra={**first.extra, "fit_options": {
+                       extra={**first.extra, "clusters": tuple(cols), "fit_options": {
                            **first.extra["fit_options"], "cluster": cluster}})
 
 

@@ -44,6 +44,11 @@ __all__ = ["predict_profiles"]
 
 
 def _check_result(model: DiscreteTimeHazard, result: HazardResults) -> None:
+    if isinstance(result, HazardResults) and result.extra.get("absorb"):
+        raise SpecificationError(
+            f"predictions need the absorbed effects ({', '.join(result.extra['absorb'])}), "
+            f"which an absorbed fit does not estimate; refit with the effects as C(name) "
+            f"terms to predict.")
     ok = (isinstance(result, HazardResults)
           and result.model == f"discrete-time {model.link.name}"
           and result.formula == model.spec.text
@@ -124,7 +129,7 @@ def predict_profiles(model: DiscreteTimeHazard, result: HazardResults, profiles:
     """
     _check_result(model, result)
     rs = model.risk_set
-    extra = [result.cluster] if result.cluster else []
+    extra = list(result.extra.get("clusters") or ([result.cluster] if result.cluster else []))
     design = build_design(rs, model.spec, model.time, extra_columns=extra)
     if not np.array_equal(design.rows, result.estimation_rows):
         raise SpecificationError(
