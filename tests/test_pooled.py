@@ -458,3 +458,8 @@ def test_effects_refused_for_absorbed_and_work_after_two_way_clusters(pooled):
     two = average_marginal_effects(plain.fit(cluster=["unit", "policy"]))
     one = average_marginal_effects(plain.fit(cluster="unit"))
     np.testing.assert_allclose(two.iloc[:, 0], one.iloc[:, 0])
+
+
+def test_measure_called_directly_on_a_pooled_risk_set_is_refused(pooled):
+    with pytest.raises(SpecificationError, match="within each process"):
+        world_share().compute(pooled)

@@ -59,6 +59,11 @@ class Grid:
 def grid(risk_set: RiskSet, lag: int, back: int = 0) -> Grid:
     """Build the grid for ``risk_set`` at ``lag``, reaching ``back`` extra years."""
     lag = check_positive_int(lag, name="lag")
+    if getattr(risk_set, "process", None) is not None:
+        # a pooled risk set's history mixes the adoptions of every process
+        raise SpecificationError(
+            f"this risk set pools processes ({risk_set.process!r}); add exposures with "
+            f"rs.with_exposure(name, measure), which computes them within each process.")
     frame = risk_set._frame
     r = frame[risk_set.time].to_numpy(dtype=np.int64) - lag
     y0 = int(r.min()) - back
