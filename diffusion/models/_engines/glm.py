@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, special
 
-from diffusion._linalg import as_columns, column_dots, column_gram
+from diffusion._linalg import as_columns, column_dots, column_gram, column_matvec
 from diffusion.models.links import Link
 
 __all__ = ["FitControl", "GLMFit", "fit_binary_glm"]
@@ -183,7 +183,8 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
     beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, buf))
     if beta is None:
         return GLMFit(np.full(k, np.nan), False, 1, ("singular information at the start",))
-    eta = Xf @ beta
+    eta = column_matvec(Xf, beta, out=eta, tmp=buf)
+    new_eta = np.empty(n)
     ll = kernel(eta)
     messages: list[str] = []
     converged = False
@@ -197,7 +198,7 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
         scale = 1.0
         for _ in range(60):  # step halving, as R glm.fit does on a non-finite deviance
             new_beta = beta + scale * step
-            new_eta = Xf @ new_beta
+            column_matvec(Xf, new_beta, out=new_eta, tmp=buf)
             new_ll = kernel(new_eta)
             if np.isfinite(new_ll) and new_ll >= ll - 1e-9 * (1.0 + abs(ll)):
                 break
@@ -205,7 +206,8 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
         else:
             messages.append("step halving failed to increase the log-likelihood")
             break
-        beta, eta, ll = new_beta, new_eta, new_ll
+        beta, ll = new_beta, new_ll
+        eta, new_eta = new_eta, eta  # the accepted predictor; the old buffer is reused
         if np.max(np.abs(scale * step)) < control.gtol * max(1.0, float(np.max(np.abs(beta)))):
             converged = True
             break
