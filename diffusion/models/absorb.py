@@ -53,7 +53,12 @@ from scipy.sparse.csgraph import connected_components
 
 from diffusion._notes import Note
 from diffusion.data.checks import check_option, preview, show
-from diffusion.errors import CollinearityError, ConvergenceError, EstimationError, SpecificationError
+from diffusion.errors import (
+    CollinearityError,
+    ConvergenceError,
+    EstimationError,
+    SpecificationError,
+)
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.models._engines.absorb import Absorber, fit_absorbed_glm
 from diffusion.models._engines.glm import FitControl
@@ -278,7 +283,7 @@ def _fit_absorbed(model: Any, *, cov_type: str, cluster: Any, information: str,
     loglik = float(np.sum(link.loglik_terms(y, eta)))
     new_design = replace(design, y=y, X=X, names=tuple(names), rows=rows, frame=frame,
                          notes=tuple(notes))
-    cluster_name = (" + ".join(clusters) if len(clusters) > 1 else clusters[0]) if clusters else None
+    cluster_name = " + ".join(clusters) if clusters else None
     res = model._results(
         new_design, model=f"discrete-time {link.name} (absorbed: {', '.join(absorb)})",
         params=fit.params, cov=cov, loglik=loglik, cov_type=cov_type, cluster=cluster_name,

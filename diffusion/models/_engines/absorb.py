@@ -8,15 +8,17 @@ response ``z = eta + u / w`` on the design -- the columns of ``X`` and ``z`` are
 (Gauss-Seidel sweeps: subtract each factor's weighted group means in turn, until no
 group mean moves; one factor takes one sweep, and two factors -- process and period,
 the pooled model -- are solved directly through the Schur complement on the smaller
-factor, which is exact and needs no iteration), and ``beta`` is the least-squares fit of the residualised ``z`` on
-the residualised ``X`` (Frisch-Waugh-Lovell). The linear predictor of the next step
+factor, which is exact and needs no iteration), and ``beta`` is the least-squares fit
+of the residualised ``z`` on the residualised ``X`` (Frisch-Waugh-Lovell). The linear predictor of the next step
 is ``z`` minus the residual of that fit, which includes the effects. This is the
 algorithm of fixest's ``feglm`` (Berge 2018) and pyfixest's ``feglm``; the estimates
 equal those of the dummy-variable fit (R ``glm`` with ``factor()`` terms).
 
-Speed: every sweep is one ``bincount`` and one gather per factor and column. The group
-means of each column are kept between scoring steps (the weights change little once
-the fit settles), so later steps need few sweeps.
+Speed: a sweep (or the direct two-factor solve) is one ``bincount`` and one gather per
+factor and column. With three or more factors, the group means of each column are kept
+between scoring steps (the weights change little once the fit settles), so later steps
+need few sweeps; the alternating projections are not accelerated (no Irons-Tuck), so
+three or more large, weakly connected factors converge slowly.
 
 The kernels of the binary engine (:mod:`diffusion.models._engines.glm`: link
 derivatives and log-likelihood in place, the equilibrated Cholesky solve, R's
