@@ -127,7 +127,7 @@ class DiscreteTimeHazard(BinaryHazardSpec):
         design = build_design(rs, self.spec, self.time,
                               extra_columns=[cluster_col] if cluster_col else [])
         fit = fit_binary_glm(design.y, design.X, self.link, control)
-        eta = design.X @ fit.params
+        eta = fit.eta if fit.eta is not None else design.X @ fit.params
         _check_separation(design, fit.params, eta, self.link, fit.converged)
         if not fit.converged:
             raise ConvergenceError(
@@ -135,12 +135,15 @@ class DiscreteTimeHazard(BinaryHazardSpec):
                 f"iterations and {control.max_newton} Newton steps. Rescale covariates or "
                 f"raise FitControl(max_iter=...)."
             )
-        score, expected_w = self.link.score_and_weight(design.y, eta)
-        weight = expected_w if information == "expected" else self.link.observed_weight(design.y, eta)
+        # the engine's score factors and expected weights at the estimate (the same
+        # formulas as Link.score_and_weight, evaluated once)
+        score = fit.score
+        weight = (fit.weight if information == "expected"
+                  else self.link.observed_weight(design.y, eta))
         clusters = design.frame[cluster_col].to_numpy() if cluster_col else None
         cov, n_clusters = sandwich_covariance(design.X, score, weight, cov_type=cov_type,
                                               clusters=clusters, small_sample=small_sample)
-        loglik = float(np.sum(self.link.loglik_terms(design.y, eta)))
+        loglik = float(fit.loglik)
         return self._results(
             design, model=f"discrete-time {self.link.name}", params=fit.params, cov=cov,
             loglik=loglik, cov_type=cov_type, cluster=cluster_col, n_clusters=n_clusters,

@@ -77,6 +77,13 @@ class GLMFit:
     converged: bool
     n_iter: int
     messages: tuple[str, ...]
+    #: at the converged estimate (None otherwise): the linear predictor, the per-row
+    #: score factors and expected-information weights, and the log-likelihood -- so the
+    #: caller's covariance needs no second pass over the data
+    eta: np.ndarray | None = None
+    score: np.ndarray | None = None
+    weight: np.ndarray | None = None
+    loglik: float | None = None
 
 
 def _start_eta(link: Link, y: np.ndarray) -> np.ndarray:
@@ -173,24 +180,26 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
     Xf = as_columns(X)
     n, k = Xf.shape
     kernel = _Kernel(link, y)
-    buf = np.empty(n)
 
     # iteration 1: weighted least squares of the working response at R's start
     eta = _start_eta(link, y)
     kernel(eta)
-    np.multiply(kernel.w, eta, out=buf)
-    np.add(buf, kernel.u, out=buf)                     # w * z = w eta + u
-    beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, buf))
+    wz = kernel.t2
+    np.multiply(kernel.w, eta, out=wz)
+    np.add(wz, kernel.u, out=wz)                       # w * z = w eta + u
+    beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, wz))
     if beta is None:
         return GLMFit(np.full(k, np.nan), False, 1, ("singular information at the start",))
-    eta = column_matvec(Xf, beta, out=eta, tmp=buf)
+    # between kernel calls its two scratch vectors are free: they serve the Gram and the
+    # linear predictor, so a fit holds y, eta, a trial eta and four kernel vectors
+    eta = column_matvec(Xf, beta, out=eta, tmp=kernel.t1)
     new_eta = np.empty(n)
     ll = kernel(eta)
     messages: list[str] = []
     converged = False
     n_iter = 1
     for n_iter in range(2, control.max_iter + control.max_newton + 1):
-        A = column_gram(Xf, kernel.w, buf)
+        A = column_gram(Xf, kernel.w, kernel.t1)
         step = _solve(A, column_dots(Xf, kernel.u))
         if step is None:
             messages.append("the information matrix became singular")
@@ -198,7 +207,7 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
         scale = 1.0
         for _ in range(60):  # step halving, as R glm.fit does on a non-finite deviance
             new_beta = beta + scale * step
-            column_matvec(Xf, new_beta, out=new_eta, tmp=buf)
+            column_matvec(Xf, new_beta, out=new_eta, tmp=kernel.t1)
             new_ll = kernel(new_eta)
             if np.isfinite(new_ll) and new_ll >= ll - 1e-9 * (1.0 + abs(ll)):
                 break
@@ -211,4 +220,8 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
         if np.max(np.abs(scale * step)) < control.gtol * max(1.0, float(np.max(np.abs(beta)))):
             converged = True
             break
+    if converged:  # the kernel's vectors belong to the accepted (last evaluated) eta
+        del new_eta
+        return GLMFit(beta, True, n_iter, tuple(messages), eta=eta, score=kernel.u,
+                      weight=kernel.w, loglik=ll)
     return GLMFit(beta, converged, n_iter, tuple(messages))
