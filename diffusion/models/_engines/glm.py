@@ -44,6 +44,7 @@ from diffusion.models.links import Link
 __all__ = ["FitControl", "GLMFit", "fit_binary_glm"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+_TINY = np.finfo(np.float64).tiny
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,21 @@ class GLMFit:
 
 
 def _start_eta(link: Link, y: np.ndarray) -> np.ndarray:
-    """R's ``binomial()$initialize``: ``mu = (y + 1/2) / 2``, mapped to the link scale."""
-    mu = (y + 0.5) / 2.0
+    """R's ``binomial()$initialize``: ``mu = (y + 1/2) / 2``, mapped to the link scale.
+
+    Computed in one new vector (no temporaries: at the start of a large fit this is
+    the moment of peak memory).
+    """
+    eta = np.add(y, 0.5)
+    eta *= 0.5                                            # mu
     if link.name == "logit":
-        return special.logit(mu)
+        return special.logit(eta, out=eta)
     if link.name == "probit":
-        return special.ndtri(mu)
-    return np.log(-np.log1p(-mu))
+        return special.ndtri(eta, out=eta)
+    np.negative(eta, out=eta)
+    np.log1p(eta, out=eta)                                # log(1 - mu)
+    np.negative(eta, out=eta)
+    return np.log(eta, out=eta)
 
 
 class _Kernel:
@@ -141,9 +150,12 @@ class _Kernel:
             np.exp(eta, out=t1)                                 # e
             np.minimum(t1, 700.0, out=t2)
             np.expm1(t2, out=t2)
-            np.divide(t1, t2, out=w)                            # r
-            w[t1 > 700.0] = 0.0
-            w[t1 == 0.0] = 1.0
+            # r = e / expm1(e), without masks (a mask is an n-vector too): flooring both
+            # at the smallest normal double gives r = 1 where e underflows to 0 or to a
+            # subnormal (its limit), and e > 700 gives r < 1e-300, zero for every purpose
+            np.maximum(t2, _TINY, out=t2)
+            np.maximum(t1, _TINY, out=w)
+            np.divide(w, t2, out=w)                             # r
             np.add(w, t1, out=u)
             np.multiply(u, y, out=u)
             np.subtract(u, t1, out=u)                           # y (r + e) - e
@@ -151,7 +163,7 @@ class _Kernel:
             np.negative(t1, out=t2)
             np.expm1(t2, out=t2)
             np.negative(t2, out=t2)
-            np.maximum(t2, np.finfo(np.float64).tiny, out=t2)
+            np.maximum(t2, _TINY, out=t2)
             np.log(t2, out=t2)
             ll = float(np.dot(y, t2) - np.sum(t1) + np.dot(y, t1))
             np.multiply(w, t1, out=w)                           # e r
@@ -179,10 +191,9 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
     y = np.ascontiguousarray(y, dtype=np.float64)
     Xf = as_columns(X)
     n, k = Xf.shape
-    kernel = _Kernel(link, y)
-
     # iteration 1: weighted least squares of the working response at R's start
     eta = _start_eta(link, y)
+    kernel = _Kernel(link, y)
     kernel(eta)
     wz = kernel.t2
     np.multiply(kernel.w, eta, out=wz)
