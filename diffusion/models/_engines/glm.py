@@ -87,22 +87,39 @@ class GLMFit:
     loglik: float | None = None
 
 
+def _intercept_column(Xf: np.ndarray, y: np.ndarray) -> int | None:
+    """The design column that is 1 in every row, when the mean of y is inside (0, 1)."""
+    ybar = float(y.mean()) if len(y) else 0.0
+    if not 0.0 < ybar < 1.0:
+        return None
+    for j in range(Xf.shape[1]):
+        col = Xf[:, j]
+        if col[0] == 1.0 and col.min() == 1.0 and col.max() == 1.0:
+            return j
+    return None
+
+
+def _link_in_place(link: Link, mu: np.ndarray) -> np.ndarray:
+    """``g(mu)`` written over ``mu``: logit, probit or complementary log-log."""
+    if link.name == "logit":
+        return special.logit(mu, out=mu)
+    if link.name == "probit":
+        return special.ndtri(mu, out=mu)
+    np.negative(mu, out=mu)
+    np.log1p(mu, out=mu)                                  # log(1 - mu)
+    np.negative(mu, out=mu)
+    return np.log(mu, out=mu)
+
+
 def _start_eta(link: Link, y: np.ndarray) -> np.ndarray:
     """R's ``binomial()$initialize``: ``mu = (y + 1/2) / 2``, mapped to the link scale.
 
     Computed in one new vector (no temporaries: at the start of a large fit this is
     the moment of peak memory).
     """
-    eta = np.add(y, 0.5)
-    eta *= 0.5                                            # mu
-    if link.name == "logit":
-        return special.logit(eta, out=eta)
-    if link.name == "probit":
-        return special.ndtri(eta, out=eta)
-    np.negative(eta, out=eta)
-    np.log1p(eta, out=eta)                                # log(1 - mu)
-    np.negative(eta, out=eta)
-    return np.log(eta, out=eta)
+    mu = np.add(y, 0.5)
+    mu *= 0.5
+    return _link_in_place(link, mu)
 
 
 class _Kernel:
@@ -112,6 +129,10 @@ class _Kernel:
         n = len(y)
         self.name = link.name
         self.y = y
+        # the event rows: few in a hazard model, so the terms that differ between
+        # y = 1 and y = 0 are computed on the whole vector for y = 0 and corrected on
+        # this subset, instead of evaluating both branches on every row
+        self.events = np.flatnonzero(y == 1.0)
         self.u = np.empty(n)
         self.w = np.empty(n)
         self.t1 = np.empty(n)
@@ -121,13 +142,14 @@ class _Kernel:
         y, u, w, t1, t2 = self.y, self.u, self.w, self.t1, self.t2
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             if self.name == "logit":
+                ev = self.events
                 special.expit(eta, out=t1)                      # mu
-                np.subtract(y, t1, out=u)                       # y - mu
+                np.negative(t1, out=u)
+                u[ev] += 1.0                                    # y - mu
                 np.subtract(1.0, t1, out=w)
                 np.multiply(w, t1, out=w)                       # mu (1 - mu)
-                np.logaddexp(0.0, eta, out=t2)
-                np.multiply(y, eta, out=t1)
-                return float(np.sum(t1) - np.sum(t2))
+                np.logaddexp(0.0, eta, out=t2)                  # log(1 + e^eta)
+                return float(eta[ev].sum() - np.sum(t2))
             if self.name == "probit":
                 special.log_ndtr(eta, out=t1)                   # log Phi
                 np.negative(eta, out=t2)
@@ -147,6 +169,7 @@ class _Kernel:
                 np.multiply(t1, t2, out=w)
                 return ll
             # cloglog: e = exp(eta); r = e / expm1(e) (= mu'/mu); u = y r - (1-y) e; w = e r
+            ev = self.events
             np.exp(eta, out=t1)                                 # e
             np.minimum(t1, 700.0, out=t2)
             np.expm1(t2, out=t2)
@@ -156,16 +179,12 @@ class _Kernel:
             np.maximum(t2, _TINY, out=t2)
             np.maximum(t1, _TINY, out=w)
             np.divide(w, t2, out=w)                             # r
-            np.add(w, t1, out=u)
-            np.multiply(u, y, out=u)
-            np.subtract(u, t1, out=u)                           # y (r + e) - e
-            # log mu = log(-expm1(-e)), floored at the smallest double
-            np.negative(t1, out=t2)
-            np.expm1(t2, out=t2)
-            np.negative(t2, out=t2)
-            np.maximum(t2, _TINY, out=t2)
-            np.log(t2, out=t2)
-            ll = float(np.dot(y, t2) - np.sum(t1) + np.dot(y, t1))
+            np.negative(t1, out=u)                              # y = 0: -e
+            u[ev] = w[ev]                                       # y = 1: r
+            # l = sum over y = 1 of log mu, minus sum over y = 0 of e
+            e1 = t1[ev]
+            log_mu = np.log(np.maximum(-np.expm1(-e1), _TINY))
+            ll = float(np.sum(log_mu + e1) - np.sum(t1))
             np.multiply(w, t1, out=w)                           # e r
             return ll
 
@@ -191,19 +210,29 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
     y = np.ascontiguousarray(y, dtype=np.float64)
     Xf = as_columns(X)
     n, k = Xf.shape
-    # iteration 1: weighted least squares of the working response at R's start
-    eta = _start_eta(link, y)
-    kernel = _Kernel(link, y)
-    kernel(eta)
-    wz = kernel.t2
-    np.multiply(kernel.w, eta, out=wz)
-    np.add(wz, kernel.u, out=wz)                       # w * z = w eta + u
-    beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, wz))
-    if beta is None:
-        return GLMFit(np.full(k, np.nan), False, 1, ("singular information at the start",))
-    # between kernel calls its two scratch vectors are free: they serve the Gram and the
-    # linear predictor, so a fit holds y, eta, a trial eta and four kernel vectors
-    eta = column_matvec(Xf, beta, out=eta, tmp=kernel.t1)
+    ones = _intercept_column(Xf, y)
+    if ones is not None:
+        # start at the intercept-only maximum (the mean hazard on the link scale): a
+        # hazard of 0.2 % is far from R's starting mu = (y + 1/2) / 2, and the scoring
+        # steps from there converge in a few iterations fewer to the same maximum
+        beta = np.zeros(k)
+        beta[ones] = float(_link_in_place(link, np.array([y.mean()]))[0])
+        eta = np.full(n, beta[ones])
+        kernel = _Kernel(link, y)
+    else:
+        # iteration 1: weighted least squares of the working response at R's start
+        eta = _start_eta(link, y)
+        kernel = _Kernel(link, y)
+        kernel(eta)
+        wz = kernel.t2
+        np.multiply(kernel.w, eta, out=wz)
+        np.add(wz, kernel.u, out=wz)                   # w * z = w eta + u
+        beta = _solve(column_gram(Xf, kernel.w, kernel.t1), column_dots(Xf, wz))
+        if beta is None:
+            return GLMFit(np.full(k, np.nan), False, 1, ("singular information at the start",))
+        # between kernel calls its two scratch vectors are free: they serve the Gram and
+        # the linear predictor, so a fit holds y, eta, a trial eta and four kernel vectors
+        eta = column_matvec(Xf, beta, out=eta, tmp=kernel.t1)
     new_eta = np.empty(n)
     ll = kernel(eta)
     messages: list[str] = []
