@@ -463,3 +463,18 @@ def test_effects_refused_for_absorbed_and_work_after_two_way_clusters(pooled):
 def test_measure_called_directly_on_a_pooled_risk_set_is_refused(pooled):
     with pytest.raises(SpecificationError, match="within each process"):
         world_share().compute(pooled)
+
+
+def test_history_readers_refuse_a_pooled_risk_set(pooled):
+    # plots, curves and placebo tests read one process's history: on a pooled risk set
+    # they would count adoptions across processes, so they refuse it
+    from diffusion.inference._placebo import observed_events
+    from diffusion.report.curves import kaplan_meier_table
+    from diffusion.report.plots import cumulative_adoption_table
+
+    rs = pooled
+    for call in (lambda: cumulative_adoption_table(rs),
+                 lambda: kaplan_meier_table(rs, origin="membership"),
+                 lambda: observed_events(rs)):
+        with pytest.raises(SpecificationError, match="pools the processes"):
+            call()

@@ -697,6 +697,20 @@ class RiskSet:
             frame[name] = values
         return replace(self, _frame=frame, added=self.added + tuple(columns))
 
+    def single_history(self, what: str):
+        """The adoption history, refused (with a clear error) for a pooled risk set.
+
+        Plots, curves and placebo tests read one process's history; a pooled risk set's
+        history mixes the adoptions of every process, so they would count across
+        processes. ``what`` names the caller in the message.
+        """
+        if self.process is not None:
+            raise SpecificationError(
+                f"{what} reads the adoption history of one process, but this risk set "
+                f"pools the processes of column {self.process!r}; build the risk set of "
+                f"one process (RiskSet.from_events without process=) for it.")
+        return self.history
+
     def entry_times(self) -> pd.Series:
         """First period at risk of each row's unit (of its spell when ``repeated``)."""
         keys = [self.unit, "spell"] if self.repeated else [self.unit]

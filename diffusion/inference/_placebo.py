@@ -24,7 +24,7 @@ __all__ = ["observed_events", "permute_within_year", "Network", "network_to_rewi
 
 def observed_events(risk_set: RiskSet) -> pd.DataFrame:
     """Every event of the risk set's history (adoptions before entry included)."""
-    hist = risk_set.history
+    hist = risk_set.single_history("the permutation test")
     return pd.DataFrame({risk_set.unit: hist.units.to_numpy()[hist.event_unit],
                          risk_set.time: hist.event_time.astype(np.int64)})
 
@@ -37,7 +37,7 @@ def permute_within_year(risk_set: RiskSet, rng: np.random.Generator
     adoptions that could not be placed because fewer units than observed adoptions
     were at risk in a year under the permuted history (normally 0).
     """
-    hist = risk_set.history
+    hist = risk_set.single_history("the permutation test")
     frame = risk_set._frame
     n = len(hist.units)
     free = np.zeros(n, dtype=bool)

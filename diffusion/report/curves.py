@@ -92,7 +92,7 @@ def durations(risk_set: RiskSet, origin: str) -> np.ndarray:
             "the system; with repeated events use origin='entry' (time since the start of "
             "each spell)."
         )
-    hist = risk_set.history
+    hist = risk_set.single_history("the Kaplan-Meier curve")
     first = pd.Series(hist.spell_start).groupby(hist.spell_unit).min()
     codes = hist.codes(frame[risk_set.unit])
     start = first.reindex(codes).to_numpy()

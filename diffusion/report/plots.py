@@ -93,7 +93,7 @@ def cumulative_adoption_table(
     DataFrame
         Index: year (the risk set's window); columns: ``"all"`` and one per group.
     """
-    hist = risk_set.history
+    hist = risk_set.single_history("cumulative adoption")
     y0, y1 = risk_set.start, risk_set.end
     member = hist.member_matrix(y0, y1)
     adopted = member & (hist.events_upto(y0, y1) > 0)
