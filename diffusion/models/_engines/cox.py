@@ -43,6 +43,7 @@ from functools import cached_property
 import numpy as np
 
 # one Newton-Raphson solver for every engine; re-exported here, where Cox models use it
+from diffusion._linalg import column_gram
 from diffusion.models._engines.newton import NewtonFit, newton
 
 __all__ = [
@@ -372,20 +373,14 @@ def derivatives(data: CoxData, beta: np.ndarray, ev: Evaluation | None = None
 def weighted_gram(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``X' diag(weights) X`` for a tall column-major ``X``.
 
-    With a few columns, the ``k (k + 1) / 2`` column dot products are several times
-    faster than a matrix product of a tall, thin matrix (which BLAS handles poorly);
-    beyond ten columns the matrix product wins.
+    With a few columns, the ``k (k + 1) / 2`` column dot products
+    (:func:`diffusion._linalg.column_gram`) are several times faster than a matrix
+    product of a tall, thin matrix (which BLAS handles poorly, and whose threads stall
+    on a busy machine); beyond ten columns the matrix product wins.
     """
-    k = X.shape[1]
-    if k > 10:
+    if X.shape[1] > 10:
         return X.T @ (X * weights[:, None])
-    out = np.empty((k, k))
-    xw = np.empty(X.shape[0])
-    for j in range(k):
-        np.multiply(X[:, j], weights, out=xw)
-        for i in range(j, k):
-            out[i, j] = out[j, i] = X[:, i] @ xw
-    return out
+    return column_gram(X, weights)
 
 
 def score_residuals(data: CoxData, beta: np.ndarray, ev: Evaluation | None = None
