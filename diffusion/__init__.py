@@ -4,6 +4,8 @@ Public API
 ----------
 RiskSet
     Unit-periods at risk, built from events and membership spells or from a panel.
+DyadRiskSet
+    Directed-dyad event history: (unit, source, year) rows at risk.
 exposure
     Regional, world and network exposure measures.
 DiscreteTimeHazard
@@ -45,7 +47,7 @@ countries, harmonize
 """
 
 from diffusion import exposure, simulate
-from diffusion.data import RiskSet
+from diffusion.data import DyadRiskSet, RiskSet
 from diffusion.errors import DiffusionError
 from diffusion import time_terms
 from diffusion.models import (
@@ -72,6 +74,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RiskSet",
+    "DyadRiskSet",
     "DiscreteTimeHazard",
     "FirthHazard",
     "FrailtyHazard",
