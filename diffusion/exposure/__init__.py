@@ -12,6 +12,8 @@ history, including units that have left the risk set.
   :func:`network`
 * :func:`infer_network`, :func:`infer_networks`: networks inferred from the order of
   past adoptions (NetInf), to use as the ties of :func:`network`
+* :func:`thresholds`: Valente's network thresholds (exposure at adoption), adopter
+  categories, infectiousness and susceptibility (netdiffuseR)
 """
 
 from diffusion.exposure.equivalence import structural_equivalence
@@ -23,6 +25,7 @@ from diffusion.exposure.regional import (
     regional_density,
     regional_share,
 )
+from diffusion.exposure.thresholds import Thresholds, thresholds
 from diffusion.exposure.world import WorldExposure, world_count, world_share
 
 __all__ = [
@@ -39,4 +42,6 @@ __all__ = [
     "RegionalExposure",
     "WorldExposure",
     "NetworkExposure",
+    "thresholds",
+    "Thresholds",
 ]

@@ -1,0 +1,186 @@
+"""Network thresholds, adopter categories, infectiousness and susceptibility: tiny
+hand-computed cases, bad input, and the comparison with R netdiffuseR 1.22.4
+(tests/reference/thresholds.R -> outputs/thresholds.json)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from _reference import INPUTS, OUTPUTS, REF, run_r_script
+
+from diffusion import RiskSet
+from diffusion.errors import DiffusionError, SpecificationError
+from diffusion.exposure import network, thresholds, world_share
+from diffusion.exposure.thresholds import THRESHOLD_CLASSES, TIME_CLASSES
+
+R_OUT = json.loads((OUTPUTS / "thresholds.json").read_text())
+# R's statistics divide by (denominator + 1e-15): a relative difference of ~1e-14 on
+# these small counts; R's exposures and cutoffs are exact. Tolerance 1e-12.
+RTOL = 1e-12
+
+
+def _chain():
+    """a -> b -> c, d -> c (source -> target). a adopts in 1, b in 2, c in 3, d never."""
+    ties = pd.DataFrame({"source": ["a", "b", "d"], "target": ["b", "c", "c"]})
+    ev = pd.DataFrame({"unit": ["a", "b", "c"], "year": [1, 2, 3]})
+    rs = RiskSet.from_events(ev, unit="unit", time="year", units=list("abcd"), start=1, end=3)
+    return rs, network(ties)
+
+
+def test_hand_computed_chain():
+    rs, net = _chain()
+    res = thresholds(rs, net)
+    thr = res.table.set_index("unit")["threshold"]
+    # a has no source (0); b's only source a adopted in 1 <= 2 (1); c: b adopted, d not (1/2)
+    assert thr.to_dict() == {"a": 0.0, "b": 1.0, "c": 0.5}
+    lag1 = thresholds(rs, net, lags=1).table.set_index("unit")["threshold"]
+    assert np.isnan(lag1["a"]) and lag1["b"] == 1.0 and lag1["c"] == 0.5
+    u = res.units.set_index("unit")
+    # infectiousness of a: its only target b adopts in 2 (1 of 1 later adopter), one unit
+    # adopts in 2 -> 1 / 1; b: c adopts in 3 -> 1; c adopts last -> 0; d never -> NaN
+    assert u["infectiousness"].tolist()[:3] == [1.0, 1.0, 0.0]
+    assert np.isnan(u.loc["d", "infectiousness"])
+    # susceptibility of c: sources b (adopted in 2 = t - 1) and d (never): 1 / 1, one adopter
+    assert u.loc["c", "susceptibility"] == 1.0 and u.loc["a", "susceptibility"] == 0.0
+    # classes: toa 1, 2, 3 -> mean 2, sd 1: cut (1, 2, 3), left-closed
+    assert res.cutoffs["time"] == pytest.approx((1.0, 2.0, 3.0))
+    assert list(res.table["time_class"]) == ["Early Majority", "Late Majority", "Laggards"]
+    assert res.n_adopters == 3 and res.n_units == 4
+
+
+def test_discounted_window_by_hand():
+    """Susceptibility of e with K = 2: sources d (adopted 3) and c (adopted 2); e adopts 4.
+    k=1: d at 3 -> num 1, den 1 (c, d adopted by 3: 2); k=2 (w=2): c at 2 -> num 1/2,
+    den (c) 1/2. n adopting: in 3 one (d), in 2 one (c) -> 1 + 1/2."""
+    ties = pd.DataFrame({"source": ["d", "c", "a"], "target": ["e", "e", "d"]})
+    ev = pd.DataFrame({"unit": list("acde"), "year": [1, 2, 3, 4]})
+    rs = RiskSet.from_events(ev, unit="unit", time="year", units=list("acde"), start=1, end=4)
+    s = thresholds(rs, network(ties), window=2).units.set_index("unit")["susceptibility"]
+    assert s["e"] == pytest.approx((1 + 0.5) / (2 + 0.5) / 1.5, rel=1e-14)
+    e = thresholds(rs, network(ties), window=2, discount="exponential", rate=1.0)
+    # w_2 = (1 + 1)^1 = 2: the same as linear here
+    assert e.units.set_index("unit").loc["e", "susceptibility"] == pytest.approx(s["e"])
+
+
+def test_bad_input():
+    rs, net = _chain()
+    with pytest.raises(SpecificationError, match="thresholds need a network"):
+        thresholds(rs, world_share())
+    with pytest.raises(DiffusionError, match="need a network"):
+        thresholds(rs, None)
+    with pytest.raises(SpecificationError, match="lags"):
+        thresholds(rs, net, lags=-1)
+    with pytest.raises(SpecificationError, match="window"):
+        thresholds(rs, net, window=0)
+    with pytest.raises(SpecificationError, match="discount"):
+        thresholds(rs, net, discount="hyperbolic")
+    timed = network(pd.DataFrame({"source": ["a"], "target": ["b"], "year": [1]}), time="year")
+    with pytest.raises(SpecificationError, match="static ties"):
+        thresholds(rs, timed)
+
+
+def test_window_clipped_is_noted():
+    rs, net = _chain()
+    res = thresholds(rs, net, window=5)
+    assert res.window == 2 and "window_clipped" in {n.kind for n in res.notes}
+
+
+# ------------------------------------------------------------------ R netdiffuseR
+def _medinnov():
+    doctors = pd.read_csv(INPUTS / "equivalence_doctors.csv")
+    ties = pd.read_csv(INPUTS / "equivalence_ties.csv").drop_duplicates()
+    rs = RiskSet.from_events(doctors, unit="doctor", time="toa", units=doctors["doctor"],
+                             start=1, end=18)
+    return rs, network(ties, source="alter", target="ego")
+
+
+def _tiny():
+    tiny = pd.read_csv(INPUTS / "thresholds_tiny.csv")
+    ties = pd.read_csv(INPUTS / "thresholds_tiny_ties.csv")
+    rs = RiskSet.from_events(tiny.dropna(), unit="unit", time="toa", units=tiny["unit"],
+                             start=1, end=5)
+    return rs, network(ties, source="alter", target="ego")
+
+
+CASES = {"medinnov": _medinnov, "tiny": _tiny}
+STATS = {"": {}, "_k3": {"window": 3},
+         "_k3_exp": {"window": 3, "discount": "exponential", "rate": 0.5},
+         "_raw": {"normalize": False}}
+
+
+def _by_node(frame, case, column):
+    unit = frame.columns[0]
+    return frame.set_index(unit).reindex(R_OUT[case]["nodes"])[column].to_numpy(float)
+
+
+def _r(case, key):
+    return np.array([np.nan if v is None else v for v in R_OUT[case][key]], dtype=float)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lags,key", [(0, "threshold"), (1, "threshold_lag1")])
+def test_thresholds_equal_netdiffuser(case, lags, key):
+    rs, net = CASES[case]()
+    res = thresholds(rs, net, lags=lags)
+    np.testing.assert_allclose(_by_node(res.table, case, "threshold"), _r(case, key),
+                               rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_classes_equal_netdiffuser(case):
+    res = thresholds(*CASES[case]())
+    for ours, key, cut in (("time_class", "class_toa", "time"),
+                           ("threshold_class", "class_thr", "threshold")):
+        codes = res.table.set_index(res.table.columns[0])[ours].cat.codes
+        got = codes.reindex(R_OUT[case]["nodes"]).fillna(-1).to_numpy(int)
+        np.testing.assert_array_equal(got, np.array(R_OUT[case][key]))
+        np.testing.assert_allclose(res.cutoffs[cut], R_OUT[case][f"cutoffs_{key[6:]}"],
+                                   rtol=1e-14)
+    assert list(res.table["time_class"].cat.categories) == list(TIME_CLASSES)
+    assert list(res.table["threshold_class"].cat.categories) == list(THRESHOLD_CLASSES)
+
+
+@pytest.mark.parametrize("suffix", STATS)
+def test_medinnov_infection_susceptibility_equal_netdiffuser(suffix):
+    rs, net = _medinnov()
+    res = thresholds(rs, net, **STATS[suffix])
+    for ours, key in (("infectiousness", "infection"), ("susceptibility", "susceptibility")):
+        np.testing.assert_allclose(_by_node(res.units, "medinnov", ours),
+                                   _r("medinnov", key + suffix), rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize("suffix", STATS)
+def test_tiny_infection_equal_and_susceptibility_explained(suffix):
+    """Infectiousness equals R. Susceptibility equals R for units without a non-adopting
+    source; for d, e and g R counts the non-adopters f, h as early adopters in the
+    denominator (its C++ casts NA to INT_MIN). Adding them back reproduces R."""
+    rs, net = _tiny()
+    res = thresholds(rs, net, **STATS[suffix])
+    np.testing.assert_allclose(_by_node(res.units, "tiny", "infectiousness"),
+                               _r("tiny", "infection" + suffix), rtol=RTOL, atol=1e-15)
+    ours = _by_node(res.units, "tiny", "susceptibility")
+    ref = _r("tiny", "susceptibility" + suffix)
+    nodes = R_OUT["tiny"]["nodes"]
+    clean = [nodes.index(u) for u in "abc"]
+    np.testing.assert_allclose(ours[clean], ref[clean], rtol=RTOL)
+    assert not np.allclose(ours[[3, 4, 6]], ref[[3, 4, 6]])
+    # rebuilt with R's quirk: d names b, c, f; in K = 1 R's ratio is 2 / 3 (not 2 / 2)
+    if suffix == "":
+        assert ours[3] == pytest.approx(0.5) and ref[3] == pytest.approx(2 / 3 / 2, rel=RTOL)
+        assert ours[4] == pytest.approx(0.5) and ref[4] == pytest.approx(1 / 3, rel=RTOL)
+
+
+@pytest.mark.r
+def test_r_script_reproduces_fixtures(tmp_path):
+    run_r_script(REF / "thresholds.R", INPUTS, tmp_path)
+    new = json.loads((tmp_path / "thresholds.json").read_text())
+    for case in ("medinnov", "tiny"):
+        for key, value in R_OUT[case].items():
+            if key == "nodes":
+                assert new[case][key] == value
+                continue
+            a = np.array([np.nan if v is None else v for v in new[case][key]], dtype=float)
+            np.testing.assert_allclose(a, _r(case, key), rtol=1e-12)
