@@ -251,12 +251,14 @@ class DyadRiskSet(RiskSet):
                 f"use sources='adopted'.")
         del rows_k
         # expand: row r of the monadic frame gets the sources of its column
-        rep = np.repeat(np.arange(len(mf), dtype=np.int64), cnt)
-        within = np.arange(int(cnt.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(cnt) - cnt, cnt)
-        src = rows_j[offsets[inv][rep] + within]
-        del within
-        keep = src != ucode[rep]
+        # (positions fit in int32: at most MAX_ROWS plus one self-pair per unit-year)
+        rep = np.repeat(np.arange(len(mf), dtype=np.int32), cnt)
+        shift = offsets[inv] - (np.cumsum(cnt) - cnt)   # where row r's sources start
+        pos = np.arange(int(cnt.sum()), dtype=np.int64)
+        pos += np.repeat(shift, cnt)
+        src = rows_j.astype(np.int32)[pos]
+        del pos
+        keep = src != ucode.astype(np.int32)[rep]
         rep, src = rep[keep], src[keep]
         del keep
         if not len(rep):
@@ -286,12 +288,14 @@ class DyadRiskSet(RiskSet):
         cols: dict[str, Any] = {}
         if process is not None:
             cols[process] = mf[process].to_numpy()[rep]
-        cols[unit] = mf[unit].to_numpy()[rep]
-        cols[source] = hist.units.take(src).to_numpy()
+        known = hist.units.to_numpy()
+        cols[unit] = known[ucode[rep]]
+        cols[source] = known[src]
         cols[time] = t[rep]
         cols[event] = mf[event].to_numpy()[rep]
-        cols[dyad] = ucode[rep] * n + src
-        frame = pd.DataFrame(cols)
+        cols[dyad] = ucode[rep] * n + src.astype(np.int64)
+        # copy=False: no consolidation of the columns into 2-D blocks (a full copy)
+        frame = pd.DataFrame(cols, copy=False)
         entry = mono.entry_times().to_numpy(np.int64)[rep]
         return cls(frame, dyad, time, event, mono.start, mono.end, False, hist, tuple(notes),
                    (), mono.labels, process, mono.processes, unit, source, rule, mono, entry)
@@ -356,10 +360,10 @@ class DyadRiskSet(RiskSet):
         ok = codes >= 0           # other units cannot match any row
         lookup = pd.Index(_key(codes[ok], years[ok] + lag, self._y0(), self._ny()))
         rows_t = self._frame[self.time].to_numpy(np.int64)
+        fu, fs = self._codes()
         added: dict[str, Any] = {}
         for s in sides:
-            col = self.monad if s == "unit" else self.source
-            rcodes = self.history.codes(self._frame[col].to_numpy())
+            rcodes = fu if s == "unit" else fs
             pos = lookup.get_indexer(_key(rcodes, rows_t, self._y0(), self._ny()))
             for c in names:
                 values = table[c].to_numpy()[ok]
@@ -409,8 +413,7 @@ class DyadRiskSet(RiskSet):
                     f"not units of the risk set: {preview(unknown)}. Fix the codes (or drop "
                     f"those rows); known units are e.g. {preview(self.history.units[:5])}.")
         n = len(self.history.units)
-        fu = self.history.codes(self._frame[self.monad].to_numpy())
-        fs = self.history.codes(self._frame[self.source].to_numpy())
+        fu, fs = self._codes()
         if timed:
             lookup = pd.Index(_key(ucodes * n + scodes, years + lag, self._y0(), self._ny()))
             pos = lookup.get_indexer(_key(fu * n + fs, self._frame[self.time].to_numpy(np.int64),
@@ -423,6 +426,12 @@ class DyadRiskSet(RiskSet):
                           else "dyad covariates", lag if timed else 0)
 
     # ------------------------------------------------------------ helpers
+    def _codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' unit and source codes (into ``history.units``), read off the dyad key."""
+        key = self._frame[self.unit].to_numpy(np.int64)
+        n = len(self.history.units)
+        return key // n, key % n
+
     def _y0(self) -> int:
         return int(self._frame[self.time].min())
 
@@ -456,7 +465,9 @@ class DyadRiskSet(RiskSet):
                 f"before joining.")
 
     def _join(self, added: dict[str, Any], what: str, lag: int) -> DyadRiskSet:
-        frame = self._frame.copy()
+        # a shallow copy: new columns go to the copy only; the stored frame is never
+        # mutated and its (large) columns are not duplicated
+        frame = self._frame.copy(deep=False)
         notes = list(self.notes)
         missing: dict[str, int] = {}
         for c, values in added.items():
