@@ -22,7 +22,7 @@ Rules every input table follows
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -109,17 +109,21 @@ def check_frame(obj: Any, *, name: str) -> pd.DataFrame:
     return obj
 
 
-def check_scalars(values: pd.Series, *, name: str, column: Any) -> None:
-    """Refuse cells holding containers or other objects where numbers or text belong."""
+def _refuse_cells(values: pd.Series, test: Callable[[Any], bool],
+                  message: Callable[[int, Any], str]) -> None:
+    """Raise DataError(message(count, first)) when ``test`` holds for object cells."""
     if values.dtype != object:
         return
-    odd = values.map(not_scalar).to_numpy(dtype=bool)
-    if odd.any():
-        first = values[odd].iloc[0]
-        raise DataError(
-            f"{name}: column {show(column)} holds {int(odd.sum())} value(s) that are neither "
-            f"numbers nor text, e.g. a {type(first).__name__}. Give one number per cell."
-        )
+    bad = values.map(test).to_numpy(dtype=bool)
+    if bad.any():
+        raise DataError(message(int(bad.sum()), values[bad].iloc[0]))
+
+
+def check_scalars(values: pd.Series, *, name: str, column: Any) -> None:
+    """Refuse cells holding containers or other objects where numbers or text belong."""
+    _refuse_cells(values, not_scalar, lambda n, first: (
+        f"{name}: column {show(column)} holds {n} value(s) that are neither "
+        f"numbers nor text, e.g. a {type(first).__name__}. Give one number per cell."))
 
 
 def not_scalar(value: Any) -> bool:
@@ -289,15 +293,9 @@ def check_units(values: pd.Series, *, name: str, column: Any) -> pd.Series:
 
 def check_hashable(values: pd.Series, *, name: str, column: Any) -> None:
     """Refuse keys that cannot be matched (lists, dicts, arrays: unhashable objects)."""
-    if values.dtype != object:
-        return
-    bad = values.map(_unhashable).to_numpy(dtype=bool)
-    if bad.any():
-        first = values[bad].iloc[0]
-        raise DataError(
-            f"{name}: column {show(column)} has {int(bad.sum())} value(s) that cannot serve as "
-            f"keys, e.g. {show(first)} ({type(first).__name__}). Use names or codes."
-        )
+    _refuse_cells(values, _unhashable, lambda n, first: (
+        f"{name}: column {show(column)} has {n} value(s) that cannot serve as "
+        f"keys, e.g. {show(first)} ({type(first).__name__}). Use names or codes."))
 
 
 def _unhashable(value: Any) -> bool:

@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from diffusion._linalg import as_columns, column_dots, column_gram
-from diffusion.models._engines.glm import FitControl, _Kernel, _solve, _start_eta
+from diffusion.models._engines.glm import FitControl, _Kernel, _solve, _start_eta, halve_step
 from diffusion.models.links import Link
 
 __all__ = ["Absorber", "AbsorbedFit", "fit_absorbed_glm", "DIRECT_MAX"]
@@ -248,19 +248,15 @@ def fit_absorbed_glm(y: np.ndarray, X: np.ndarray, codes: list[np.ndarray], link
         else:
             new_beta = beta
             new_eta = z - zt
-        scale = 1.0
-        for _ in range(60):  # step halving, as R glm.fit on a non-finite or falling fit
-            cand = eta + scale * (new_eta - eta) if scale < 1.0 else new_eta
-            new_ll = kernel(cand)
-            if np.isfinite(new_ll) and new_ll >= ll - 1e-9 * (1.0 + abs(ll)):
-                break
-            scale /= 2.0
-        else:
+        accepted = halve_step(kernel, ll, lambda scale: (
+            eta + scale * (new_eta - eta) if scale < 1.0 else new_eta))
+        if accepted is None:
             messages.append("step halving failed to increase the log-likelihood")
             break
+        scale, new_ll = accepted
         step = scale * (new_beta - beta)
         beta = beta + step
-        eta = cand
+        eta = eta + scale * (new_eta - eta) if scale < 1.0 else new_eta
         change = abs(new_ll - ll) / (abs(new_ll) + 0.1)
         ll = new_ll
         small_step = (not k) or float(np.max(np.abs(step))) < control.gtol * max(

@@ -33,6 +33,7 @@ by about 1.5 % for cloglog).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,6 +190,21 @@ class _Kernel:
             return ll
 
 
+def halve_step(kernel: _Kernel, ll: float,
+               candidate: Callable[[float], np.ndarray]) -> tuple[float, float] | None:
+    """Step halving, as R ``glm.fit`` does: ``(scale, log-likelihood)`` of the largest
+    ``scale`` in 1, 1/2, 1/4, ... whose linear predictor ``candidate(scale)`` gives a
+    finite log-likelihood not below ``ll`` (up to rounding), or None after 60 halvings.
+    The kernel's vectors are left at the accepted predictor."""
+    scale = 1.0
+    for _ in range(60):
+        new_ll = kernel(candidate(scale))
+        if np.isfinite(new_ll) and new_ll >= ll - 1e-9 * (1.0 + abs(ll)):
+            return scale, new_ll
+        scale /= 2.0
+    return None
+
+
 def _solve(A: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     """``A^-1 g`` for a symmetric information matrix, or None when it is singular."""
     d = np.sqrt(np.diag(A))
@@ -244,18 +260,13 @@ def fit_binary_glm(y: np.ndarray, X: np.ndarray, link: Link, control: FitControl
         if step is None:
             messages.append("the information matrix became singular")
             break
-        scale = 1.0
-        for _ in range(60):  # step halving, as R glm.fit does on a non-finite deviance
-            new_beta = beta + scale * step
-            column_matvec(Xf, new_beta, out=new_eta, tmp=kernel.t1)
-            new_ll = kernel(new_eta)
-            if np.isfinite(new_ll) and new_ll >= ll - 1e-9 * (1.0 + abs(ll)):
-                break
-            scale /= 2.0
-        else:
+        accepted = halve_step(kernel, ll, lambda scale: column_matvec(
+            Xf, beta + scale * step, out=new_eta, tmp=kernel.t1))
+        if accepted is None:
             messages.append("step halving failed to increase the log-likelihood")
             break
-        beta, ll = new_beta, new_ll
+        scale, ll = accepted
+        beta = beta + scale * step
         eta, new_eta = new_eta, eta  # the accepted predictor; the old buffer is reused
         if np.max(np.abs(scale * step)) < control.gtol * max(1.0, float(np.max(np.abs(beta)))):
             converged = True
