@@ -184,3 +184,27 @@ def test_r_script_reproduces_fixtures(tmp_path):
                 continue
             a = np.array([np.nan if v is None else v for v in new[case][key]], dtype=float)
             np.testing.assert_allclose(a, _r(case, key), rtol=1e-12)
+
+
+def test_isolated_adopters_are_noted():
+    ties = pd.DataFrame({"source": ["a"], "target": ["b"]})
+    ev = pd.DataFrame({"unit": ["a", "b", "c"], "year": [1, 2, 2]})
+    rs = RiskSet.from_events(ev, unit="unit", time="year", units=list("abc"), start=1, end=2)
+    res = thresholds(rs, network(ties))
+    assert res.table.set_index("unit")["threshold"].to_dict() == {"a": 0.0, "b": 1.0, "c": 0.0}
+    assert {n.kind: n.count for n in res.notes}["threshold_no_sources"] == 2
+
+
+def test_threshold_plot():
+    from diffusion.report import threshold_plot
+
+    rs, net = _chain()
+    res = thresholds(rs, net, lags=1)
+    fig = threshold_plot(res, labels=True)
+    ax = fig.axes[0]
+    assert len(ax.collections[0].get_offsets()) == 2  # a has no threshold at lag 1
+    assert "1 adopter(s) without a threshold" in fig.texts[0].get_text()
+    # three vertical and three horizontal cut-off lines
+    assert len(ax.lines) == 6
+    with pytest.raises(SpecificationError, match="thresholds"):
+        threshold_plot(rs)

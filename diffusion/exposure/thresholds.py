@@ -280,9 +280,9 @@ def thresholds(
 
     member = hist.member_matrix(y0, y1).astype(np.float64)
     adopted = (hist.member_matrix(y0, y1) & (hist.events_upto(y0, y1) > 0)).astype(np.float64)
+    den = np.asarray(wmat @ member)
     if measure.normalize:
         num = np.asarray(wmat @ adopted)
-        den = np.asarray(wmat @ member)
         expo = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     else:
         expo = np.asarray(wmat @ adopted)
@@ -297,6 +297,12 @@ def thresholds(
                           f"{int((~inside).sum())} adopter(s) adopted within {lags} year(s) "
                           f"of {y0}: their exposure in t - {lags} is before the window, "
                           f"threshold missing."))
+    lonely = int((den[idx[inside], col[inside]] == 0).sum())
+    if lonely:
+        notes.append(Note("threshold_no_sources", lonely,
+                          f"{lonely} adopter(s) had no member source of influence when they "
+                          f"adopted: threshold set to 0, as netdiffuseR does (they are "
+                          f"isolates, not low-threshold adopters; drop them if that matters)."))
     t_class, t_cut = _classify(toa[idx], TIME_CLASSES)
     h_class, h_cut = _classify(thr, THRESHOLD_CLASSES)
 

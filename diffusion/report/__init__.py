@@ -15,6 +15,7 @@ coefficient_plot
 baseline_hazard, baseline_hazard_table
 predicted_adoption, predicted_adoption_table
 network_plot, network_plot_table
+threshold_plot
 """
 
 from diffusion.report.curves import exposure_over_time_table, kaplan_meier_table
@@ -31,6 +32,7 @@ from diffusion.report.plots import (
     predicted_adoption_table,
 )
 from diffusion.report.tables import RegressionTable, regression_table
+from diffusion.report.thresholds import threshold_plot
 
 __all__ = [
     "RegressionTable",
@@ -42,6 +44,7 @@ __all__ = [
     "exposure_over_time",
     "exposure_over_time_table",
     "kaplan_meier",
+    "threshold_plot",
     "network_plot",
     "network_plot_table",
     "kaplan_meier_table",
