@@ -208,3 +208,62 @@ def test_threshold_plot():
     assert len(ax.lines) == 6
     with pytest.raises(SpecificationError, match="thresholds"):
         threshold_plot(rs)
+
+
+def test_valued_medinnov_equal_netdiffuser():
+    """Weighted ties (a colleague named in k networks weighs k): the threshold equals
+    threshold(valued = TRUE); infectiousness and susceptibility ignore weights, as R's
+    (its valued = TRUE values equal the 0/1 ones)."""
+    doctors = pd.read_csv(INPUTS / "equivalence_doctors.csv")
+    ties = pd.read_csv(INPUTS / "equivalence_ties.csv")
+    weighted = ties.groupby(["ego", "alter"]).size().rename("w").reset_index()
+    rs = RiskSet.from_events(doctors, unit="doctor", time="toa", units=doctors["doctor"],
+                             start=1, end=18)
+    net = network(weighted, source="alter", target="ego", weight="w")
+    res = thresholds(rs, net)
+    np.testing.assert_allclose(_by_node(res.table, "medinnov", "threshold"),
+                               _r("medinnov", "threshold_valued"), rtol=RTOL, atol=1e-15)
+    assert not np.allclose(_r("medinnov", "threshold_valued"), _r("medinnov", "threshold"))
+    k3 = thresholds(rs, net, window=3)
+    for ours, key in (("infectiousness", "infection"), ("susceptibility", "susceptibility")):
+        np.testing.assert_allclose(_by_node(res.units, "medinnov", ours),
+                                   _r("medinnov", key + "_valued"), rtol=RTOL, atol=1e-15)
+        np.testing.assert_allclose(_by_node(k3.units, "medinnov", ours),
+                                   _r("medinnov", key + "_valued_k3"), rtol=RTOL, atol=1e-15)
+
+
+def test_invariances_and_input_untouched():
+    """Reordering ties and events changes nothing; thresholds lie in [0, 1]; the inputs
+    are not modified."""
+    rs, net = _medinnov()
+    base = thresholds(rs, net)
+    ties = pd.read_csv(INPUTS / "equivalence_ties.csv").drop_duplicates()
+    shuffled = ties.sample(frac=1.0, random_state=4)
+    copy = shuffled.copy()
+    again = thresholds(rs, network(shuffled, source="alter", target="ego"))
+    pd.testing.assert_frame_equal(shuffled, copy)
+    pd.testing.assert_frame_equal(base.table, again.table)
+    pd.testing.assert_frame_equal(base.units, again.units)
+    assert base.table["threshold"].between(0, 1).all()
+    # a self-nomination changes nothing (and is noted)
+    loops = pd.concat([ties, pd.DataFrame({"ego": ["1-001"], "alter": ["1-001"]})])
+    with_loop = thresholds(rs, network(loops, source="alter", target="ego"))
+    pd.testing.assert_frame_equal(base.table, with_loop.table)
+    assert "network_self_loops" in {n.kind for n in with_loop.notes}
+
+
+def test_adopters_before_window_are_sources_only():
+    """c adopted in 0, before the window 1..3: no threshold and no statistics, but it
+    counts as an adopted source of b (threshold 1) and in b's susceptibility."""
+    ties = pd.DataFrame({"source": ["c", "a"], "target": ["b", "b"]})
+    spells = pd.DataFrame({"unit": list("abc"), "start": [0, 0, 0], "end": [3, 3, 3]})
+    ev = pd.DataFrame({"unit": ["c", "a", "b"], "year": [0, 1, 2]})
+    rs = RiskSet.from_events(ev, unit="unit", time="year", membership=spells, start=1,
+                             end=3)
+    res = thresholds(rs, network(ties))
+    assert res.table.set_index("unit")["threshold"].to_dict() == {"a": 0.0, "b": 1.0}
+    assert "adopted_before_window" in {n.kind for n in res.notes}
+    u = res.units.set_index("unit")
+    assert np.isnan(u.loc["c", "susceptibility"])
+    # b: sources a (adopted in 1 = t - 1) and c (adopted before): 1 / 2, one adopter in 1
+    assert u.loc["b", "susceptibility"] == pytest.approx(0.5)

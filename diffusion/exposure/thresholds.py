@@ -66,7 +66,6 @@ class Thresholds:
     discount: str = "linear"
     rate: float = 0.5
     normalize: bool = True
-    valued: bool = False
     notes: tuple[Note, ...] = ()
 
     @property
@@ -101,13 +100,14 @@ def _contagion(adj: sparse.csr_matrix, toa: np.ndarray, n_periods: int, window: 
                disc: np.ndarray, normalize: bool, forward: bool) -> np.ndarray:
     """Infectiousness (``forward``) or susceptibility of every unit, as netdiffuseR's
     ``infection_cpp``/``susceptibility_cpp`` on a static graph. ``adj[i, j]`` = 1 when
-    ``j`` is a source of ``i``; ``toa`` holds periods 1..T (NaN: no adoption)."""
+    ``j`` is a source of ``i``; ``toa`` holds periods 1..T (NaN: no adoption; <= 0:
+    adopted before the window)."""
     n = len(toa)
     out = np.full(n, np.nan)
     dense = adj.toarray()
     for i in range(n):
         ti = toa[i]
-        if np.isnan(ti):
+        if np.isnan(ti) or ti < 1:  # no adoption in the window (before: a source only)
             continue
         if (forward and ti == n_periods) or (not forward and ti == 1):
             out[i] = 0.0
@@ -142,7 +142,6 @@ def thresholds(
     discount: Literal["linear", "exponential"] = "linear",
     rate: float = 0.5,
     normalize: bool = True,
-    valued: bool = False,
 ) -> Thresholds:
     """Valente's network thresholds, adopter categories, infectiousness and susceptibility.
 
@@ -169,9 +168,6 @@ def thresholds(
     normalize : bool, default True
         Divide infectiousness and susceptibility by the (discounted) number of units
         adopting in those periods (Valente et al. 2015).
-    valued : bool, default False
-        Use tie weights in infectiousness and susceptibility; by default any tie
-        counts 1, as netdiffuseR's ``valued = FALSE``.
 
     Returns
     -------
@@ -205,8 +201,13 @@ def thresholds(
     * R casts a missing time of adoption to an integer in C++ (undefined behaviour;
       ``INT_MIN`` on x86-64), so in its susceptibility non-adopters count as having
       adopted before everyone. Here non-adopters never count as adopters.
+    * Infectiousness and susceptibility count every tie as 1 (the measure's weights
+      enter the threshold only); netdiffuseR's ``valued = TRUE`` changes nothing in
+      them either (its code tests ``x_ij != 0``).
     * Exposure counts only sources that are members of the system in the year (R
       has no membership); infectiousness and susceptibility ignore membership.
+    * Units that adopted before the window (R has none) have no threshold and no
+      statistics, but count as adopted sources (in susceptibility's denominator).
     * Networks with yearly ties (``time=``) are not supported yet.
 
     Examples
@@ -243,9 +244,8 @@ def thresholds(
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not np.isfinite(rate) \
             or rate <= -1:
         raise SpecificationError(f"rate must be a finite number > -1, got {show(rate)}.")
-    for name, value in (("normalize", normalize), ("valued", valued)):
-        if not isinstance(value, bool):
-            raise SpecificationError(f"{name} must be True or False, got {show(value)}.")
+    if not isinstance(normalize, bool):
+        raise SpecificationError(f"normalize must be True or False, got {show(normalize)}.")
 
     table, notes = measure._edge_table()
     notes = list(notes)
@@ -313,8 +313,12 @@ def thresholds(
         window = max(n_periods - 1, 0)
     k = np.arange(1, window + 1, dtype=np.float64)
     disc = k if discount == "linear" else (1.0 + rate) ** (k - 1)
-    adj = wmat if valued else (wmat != 0).astype(np.float64).tocsr()
-    periods = np.where(in_window, toa - y0 + 1, np.nan)
+    # a tie counts 1 whatever its weight: netdiffuseR tests x_ij != 0, also with
+    # valued = TRUE
+    adj = (wmat != 0).astype(np.float64).tocsr()
+    # adopters before the window keep their (<= 0) period: they count as sources that
+    # had adopted, but get no value themselves
+    periods = np.where(after, np.nan, toa - y0 + 1)
     infect = _contagion(adj, periods, n_periods, window, disc, normalize, forward=True)
     suscep = _contagion(adj, periods, n_periods, window, disc, normalize, forward=False)
 
@@ -327,4 +331,4 @@ def thresholds(
                             columns=pd.RangeIndex(y0, y1 + 1, name=t))
     return Thresholds(out_table.reset_index(drop=True), out_units,
                       {"time": t_cut, "threshold": h_cut}, exposure, int(lags), int(window),
-                      discount, float(rate), normalize, valued, tuple(notes))
+                      discount, float(rate), normalize, tuple(notes))

@@ -23,7 +23,9 @@
 #   * classify_adopters(): findInterval() on mean + sd * c(-1, 0, 1) (codes 0..3,
 #     NA for a missing value); cutoffs stored;
 #   * infection()/susceptibility(): K = 1 (default), K = 3 linear discount,
-#     K = 3 exponential discount with r = 0.5, and K = 1 without normalisation.
+#     K = 3 exponential discount with r = 0.5, and K = 1 without normalisation;
+#   * *_valued: the same with valued = TRUE (the Medical Innovation graph counts a
+#     colleague named in several of the three networks several times).
 # ---------------------------------------------------------------------------------------
 
 suppressPackageStartupMessages({
@@ -63,7 +65,12 @@ statistics <- function(dn) {
     infection_k3_exp = num(infection(dn, K = 3L, expdiscount = TRUE, r = 0.5)),
     susceptibility_k3_exp = num(susceptibility(dn, K = 3L, expdiscount = TRUE, r = 0.5)),
     infection_raw = num(infection(dn, normalize = FALSE)),
-    susceptibility_raw = num(susceptibility(dn, normalize = FALSE))
+    susceptibility_raw = num(susceptibility(dn, normalize = FALSE)),
+    threshold_valued = num(threshold(dn, valued = TRUE)),
+    infection_valued = num(infection(dn, valued = TRUE)),
+    susceptibility_valued = num(susceptibility(dn, valued = TRUE)),
+    infection_valued_k3 = num(infection(dn, K = 3L, valued = TRUE)),
+    susceptibility_valued_k3 = num(susceptibility(dn, K = 3L, valued = TRUE))
   )
 }
 
