@@ -1,0 +1,279 @@
+"""Competing risks: outcome column, cause-specific risk sets, Fine-Gray, cumulative incidence.
+
+Reference values: ``tests/reference/competing.R`` (R ``cmprsk::crr``, ``cuminc``,
+``survival::finegray`` + ``coxph``, ``survfit`` multi-state) on
+``inputs/competing_sim.csv`` (written by ``competing_make_inputs.py``), stored in
+``outputs/competing_sim.json`` at 17 digits.
+
+Tolerances
+----------
+* Fine-Gray coefficients and every covariance entry against crr (run with
+  ``gtol = 1e-12``) and against coxph on crr's weights: ``1e-6`` absolute (both solve the
+  same equations to about ``1e-10``; the margin covers convergence criteria).
+* Against ``survival::finegray`` + ``coxph``: ``5e-3`` absolute on the coefficients --
+  finegray weights censorings tied with events differently (see
+  :mod:`diffusion.models.competing`); the test also checks that the difference is
+  real (above ``1e-5``), so a change of convention on either side is noticed.
+* Cause-specific Cox against coxph: ``1e-6`` relative (coefficients, standard errors).
+* Cumulative incidence against cuminc / survfit: ``1e-12`` absolute (sums of ratios).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from _reference import INPUTS, OUTPUTS, REF, run_r_script
+
+from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
+from diffusion.data.competing import cause_specific, competing_risk_set
+from diffusion.errors import DataError, SpecificationError
+from diffusion.models._engines import finegray as engine
+from diffusion.models.competing import FineGray
+from diffusion.report.incidence import cumulative_incidence, cumulative_incidence_table
+
+R_SCRIPT = REF / "competing.R"
+REFERENCE = json.loads((OUTPUTS / "competing_sim.json").read_text())
+TOL_FG = 1e-6
+TOL_FINEGRAY = 5e-3
+RTOL_COX = 1e-6
+TOL_CIF = 1e-12
+
+
+@pytest.fixture(scope="module")
+def units() -> pd.DataFrame:
+    return pd.read_csv(INPUTS / "competing_sim.csv", keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def rs(units) -> RiskSet:
+    ev = units.loc[units.status != "", ["unit", "last", "status"]].rename(
+        columns={"last": "year", "status": "how"})
+    mem = pd.DataFrame({"unit": units.unit, "start": units.entry, "end": units["last"]})
+    rs = competing_risk_set(ev, unit="unit", time="year", outcome="how", membership=mem,
+                            end=1990)
+    cov = units.set_index("unit")
+    return rs.assign(x1=lambda f: f.unit.map(cov.x1).to_numpy(),
+                     x2=lambda f: f.unit.map(cov.x2).to_numpy())
+
+
+def _matrix(values) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(2, 2)
+
+
+# ------------------------------------------------------------------ Fine-Gray vs R
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_fine_gray_equals_crr(rs, cause):
+    ref = REFERENCE[f"crr_{cause}"]
+    res = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause).fit()
+    np.testing.assert_allclose(res.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_FG)
+    np.testing.assert_allclose(res.cov.to_numpy(), _matrix(ref["var"]), rtol=0, atol=TOL_FG)
+    assert res.loglik == pytest.approx(ref["loglik"], abs=1e-8)
+    assert res.cov_type == "crr" and res.n_units == 240
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_fine_gray_robust_and_classic_equal_weighted_coxph(rs, cause):
+    ref = REFERENCE[f"coxph_crr_weights_{cause}"]
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause)
+    robust = model.fit(cov_type="robust")
+    classic = model.fit(cov_type="classic")
+    np.testing.assert_allclose(robust.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_FG)
+    np.testing.assert_allclose(robust.cov.to_numpy(), _matrix(ref["robust_var"]), rtol=0,
+                               atol=TOL_FG)
+    np.testing.assert_allclose(classic.cov.to_numpy(), _matrix(ref["naive_var"]), rtol=0,
+                               atol=TOL_FG)
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_fine_gray_close_to_finegray_coxph(rs, cause):
+    ref = REFERENCE[f"finegray_breslow_{cause}"]
+    res = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause).fit()
+    diff = np.abs(res.params.to_numpy() - np.asarray(ref["coef"]))
+    assert diff.max() < TOL_FINEGRAY
+    assert diff.max() > 1e-5  # finegray's tie convention for the weights differs (documented)
+
+
+def test_crr_sandwich_exceeds_robust_by_the_censoring_term(rs):
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause="a")
+    crr, robust = model.fit(), model.fit(cov_type="robust")
+    assert not np.allclose(crr.cov.to_numpy(), robust.cov.to_numpy(), rtol=1e-4)
+
+
+def test_calendar_clock_with_late_entry_is_refused(rs):
+    with pytest.raises(SpecificationError, match="left truncation"):
+        FineGray(rs, covariates=["x1"], outcome="how", cause="a", clock="calendar").fit()
+
+
+def test_calendar_clock_equals_duration_without_late_entry(rs, units):
+    first = units.loc[units.entry == 1950, "unit"]
+    sub = rs.frame
+    mem = pd.DataFrame({"unit": first, "start": 1950,
+                        "end": units.set_index("unit").loc[first, "last"].to_numpy()})
+    ev = units.loc[units.unit.isin(first) & (units.status != ""), ["unit", "last", "status"]]
+    rs0 = competing_risk_set(ev.rename(columns={"last": "year", "status": "how"}),
+                             unit="unit", time="year", outcome="how", membership=mem, end=1990)
+    x = sub.drop_duplicates("unit").set_index("unit")["x1"]
+    rs0 = rs0.assign(x1=lambda f: f.unit.map(x).to_numpy())
+    a = FineGray(rs0, covariates=["x1"], outcome="how", cause="a", clock="calendar").fit()
+    b = FineGray(rs0, covariates=["x1"], outcome="how", cause="a").fit()
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12)
+
+
+def test_fine_gray_hand_case_without_censoring_is_cox():
+    """No censoring: G = 1, every unit failing from the other cause keeps weight 1."""
+    time = np.array([1.0, 2, 3, 4, 5, 6])
+    status = np.array([1, 2, 1, 2, 1, 1])
+    X = np.array([[0.0], [1], [1], [0], [1], [0]])
+    data = engine.prepare(X, time, status)
+    # with weight 1 forever, other-cause units are in every later risk set
+    assert np.all(data.W[:, status == 2] == 1)
+    # at beta = 0 the score is sum over events of (x_i - mean x over its risk set):
+    # t=1: all six, 0 - 1/2; t=3: units 2-6, 1 - 3/5; t=5: units 2, 4, 5, 6, 1 - 1/2;
+    # t=6: units 2, 4, 6, 0 - 1/3 (units 2 and 4 stay after their other-cause event)
+    ev = engine.evaluate(data, np.zeros(1))
+    assert ev.score[0] == pytest.approx(-1 / 2 + 2 / 5 + 1 / 2 - 1 / 3, abs=1e-14)
+
+
+def test_censoring_weights_hand_case():
+    # censorings at 2 (of 4 with T >= 2) and at 3 (of 3 with T >= 3; the event at 3
+    # is still at risk of censoring, as in crr's survfit): G(3-) = 3/4, G(4-) = 1/2
+    time = np.array([1.0, 2, 3, 3, 4])
+    status = np.array([2, 0, 0, 1, 1])
+    g = engine.censoring_left(time, status)
+    np.testing.assert_allclose(g, [1, 1, 0.75, 0.75, 0.5])
+    data = engine.prepare(np.zeros((5, 1)), time, status)
+    # the other-cause unit (T = 1) carries G(t-)/G(1-) at t = 3 and t = 4
+    np.testing.assert_allclose(data.W[:, 0], [0.75, 0.5])
+
+
+# ---------------------------------------------------------------- cause-specific
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_cause_specific_cox_equals_coxph(rs, cause):
+    ref = REFERENCE[f"cause_specific_cox_{cause}"]
+    model = CoxHazard(cause_specific(rs, outcome="how", cause=cause), covariates=["x1", "x2"])
+    classic = model.fit(cov_type="classic")
+    robust = model.fit()
+    np.testing.assert_allclose(classic.params.to_numpy(), ref["coef"], rtol=RTOL_COX)
+    np.testing.assert_allclose(classic.std_errors.to_numpy(),
+                               np.sqrt(np.diag(_matrix(ref["var"]))), rtol=RTOL_COX)
+    np.testing.assert_allclose(robust.std_errors.to_numpy(),
+                               np.sqrt(np.diag(_matrix(ref["robust_var"]))), rtol=RTOL_COX)
+    assert classic.loglik == pytest.approx(ref["loglik"], rel=1e-9)
+
+
+def test_cause_specific_equals_risk_set_with_other_causes_censored(rs, units):
+    """Invariance: competing events censored by hand give the same discrete-time fit."""
+    ev = units.loc[units.status == "a", ["unit", "last"]].rename(columns={"last": "year"})
+    mem = pd.DataFrame({"unit": units.unit, "start": units.entry, "end": units["last"]})
+    by_hand = RiskSet.from_events(ev, unit="unit", time="year", membership=mem, end=1990)
+    cov = units.set_index("unit")
+    by_hand = by_hand.assign(x1=lambda f: f.unit.map(cov.x1).to_numpy())
+    cs = cause_specific(rs, outcome="how", cause="a")
+    a = DiscreteTimeHazard(by_hand, covariates=["x1"], link="cloglog", time="cubic").fit()
+    b = DiscreteTimeHazard(cs, covariates=["x1"], link="cloglog", time="cubic").fit()
+    np.testing.assert_allclose(a.params.to_numpy(), b.params.to_numpy(), rtol=1e-10)
+    assert cs.n_events == 67
+    assert [n.count for n in cs.notes if n.kind == "competing_censored"] == [85]
+
+
+# ------------------------------------------------------------- cumulative incidence
+def test_cumulative_incidence_calendar_with_late_entry_equals_survfit(rs):
+    ref = REFERENCE["aj_calendar"]
+    table = cumulative_incidence_table(rs, outcome="how").set_index("time")
+    np.testing.assert_allclose(table.loc[ref["time"], "a"], ref["a"], rtol=0, atol=TOL_CIF)
+    np.testing.assert_allclose(table.loc[ref["time"], "b"], ref["b"], rtol=0, atol=TOL_CIF)
+    np.testing.assert_array_equal(table.loc[ref["time"], "n_risk"], ref["n_risk"])
+    total = table["survival"] + table["a"] + table["b"]
+    np.testing.assert_allclose(total, 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_cumulative_incidence_duration_equals_cuminc_and_survfit(rs, cause):
+    table = cumulative_incidence_table(rs, outcome="how", clock="duration").set_index("time")
+    aj = REFERENCE["aj_duration"]
+    np.testing.assert_allclose(table.loc[aj["time"], cause], aj[cause], rtol=0, atol=TOL_CIF)
+    ci = REFERENCE[f"cuminc_{cause}"]
+    # cuminc lists each jump twice (before and after); keep the value after the jump
+    est = pd.Series(ci["est"], index=ci["time"]).groupby(level=0).last()
+    est = est[est.index > 0]
+    np.testing.assert_allclose(table.loc[est.index, cause], est.to_numpy(), rtol=0,
+                               atol=TOL_CIF)
+
+
+def test_cumulative_incidence_plot(rs):
+    fig = cumulative_incidence(rs, outcome="how", stacked=True)
+    assert len(fig.axes[0].lines) == 2
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b"]
+
+
+# ------------------------------------------------------------------------ bad input
+def _ev():
+    return pd.DataFrame({"c": ["A", "B", "C"], "year": [2001, 2002, 2003],
+                         "how": ["r", "a", "r"]})
+
+
+def test_unknown_outcome_code_is_refused():
+    with pytest.raises(DataError, match=r"outcome code\(s\) 'a' not among causes"):
+        competing_risk_set(_ev(), unit="c", time="year", outcome="how", causes=["r", "s"],
+                           units=list("ABCD"), start=2001, end=2005)
+
+
+def test_missing_outcome_is_refused():
+    ev = _ev().assign(how=["r", None, "a"])
+    with pytest.raises(DataError, match="1 event\\(s\\) without an outcome.*B \\(2002\\)"):
+        competing_risk_set(ev, unit="c", time="year", outcome="how", units=list("ABCD"),
+                           start=2001, end=2005)
+
+
+def test_outcome_outside_the_risk_set_is_counted_and_refused_when_fitted():
+    # C's only event ("s") falls after the window: declared but absent from the risk set
+    ev = _ev().assign(how=["r", "a", "s"], year=[2001, 2002, 2009])
+    rs = competing_risk_set(ev, unit="c", time="year", outcome="how", units=list("ABCD"),
+                            start=2001, end=2005)
+    assert [n.count for n in rs.notes if n.kind == "outcome_outside_risk_set"] == [1]
+    with pytest.raises(DataError, match="'s' has no event inside the risk set"):
+        cause_specific(rs, outcome="how", cause="s")
+    with pytest.raises(SpecificationError, match="unknown outcome code 'x'"):
+        cause_specific(rs, outcome="how", cause="x")
+
+
+def test_not_an_outcome_column_is_refused():
+    rs = competing_risk_set(_ev(), unit="c", time="year", outcome="how", units=list("ABCD"),
+                            start=2001, end=2005)
+    with pytest.raises(SpecificationError, match="no outcome column 'kind'"):
+        cause_specific(rs, outcome="kind", cause="r")
+    with pytest.raises(SpecificationError, match="not an outcome column"):
+        cause_specific(rs, outcome="year", cause="r")
+
+
+def test_time_varying_covariate_is_refused_by_fine_gray():
+    rs = competing_risk_set(_ev(), unit="c", time="year", outcome="how", units=list("ABCD"),
+                            start=2001, end=2005)
+    rs = rs.assign(t=lambda f: f["year"].astype(float))
+    with pytest.raises(SpecificationError, match="vary within 3 unit"):
+        FineGray(rs, covariates=["t"], outcome="how", cause="r").fit()
+
+
+def test_input_tables_are_not_mutated():
+    ev = _ev()
+    before = ev.copy()
+    competing_risk_set(ev, unit="c", time="year", outcome="how", units=list("ABCD"),
+                       start=2001, end=2005)
+    pd.testing.assert_frame_equal(ev, before)
+
+
+# ------------------------------------------------------------------------- live R
+@pytest.mark.r
+def test_r_script_reproduces_fixtures(tmp_path):
+    run_r_script(R_SCRIPT, tmp_path, REF, timeout=300)
+    new = json.loads((tmp_path / "competing_sim.json").read_text())
+    for key, block in REFERENCE.items():
+        if key == "package_versions":
+            continue
+        for name, values in block.items():
+            np.testing.assert_allclose(np.asarray(new[key][name], dtype=float),
+                                       np.asarray(values, dtype=float), rtol=1e-9, atol=1e-12,
+                                       err_msg=f"{key}.{name}")
