@@ -29,6 +29,7 @@ from diffusion.data.competing import check_outcome
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     from diffusion.data.riskset import RiskSet
 
@@ -109,6 +110,7 @@ def cumulative_incidence(risk_set: RiskSet, *, outcome: str, clock: Clock = "cal
         as the other plots of :mod:`diffusion.report`).
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     table = cumulative_incidence_table(risk_set, outcome=outcome, clock=clock)
     codes = [c for c in table.columns if c not in ("time", "n_risk", "n_events", "survival")]
@@ -127,6 +129,7 @@ def cumulative_incidence(risk_set: RiskSet, *, outcome: str, clock: Clock = "cal
             ax.step(x, y, where="post", label=code, linewidth=1.6)
     ax.set_ylim(0, 1.02 if stacked else max(0.05, 1.1 * float(table[codes].to_numpy().max())))
     ax.set_xlabel("year" if clock == "calendar" else "years since first year at risk")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("cumulative incidence")
     ax.set_title(title or f"Cumulative incidence by {outcome} (Aalen-Johansen)")
     ax.legend(frameon=False, fontsize=8, loc="upper left")
