@@ -32,8 +32,10 @@ Conventions (R vs diffusion)
   counting-process rows for ``coxph`` (equal to ``1e-10``).
 * coxph's default ``ties = "efron"`` on finegray data gives other estimates again; the
   Fine--Gray model here uses Breslow's ties only (crr's).
-* **Late entry.** crr and finegray take ``(ftime, fstatus)`` without left truncation
-  (crr's help page: one failure time per subject, no entry time). With
+* **Late entry.** Neither R function takes it: crr's arguments are ``ftime`` ("vector
+  of failure/censoring times") and ``fstatus``, with no entry time (cmprsk 2.2.11 help
+  page ``crr``); finegray's help page says "Time dependent covariates are allowed, but
+  not (currently) delayed entry" (survival 3.5.3). With
   ``clock="duration"`` (default) time runs from each unit's first year at risk, so there
   is no left truncation and the model is crr's. ``clock="calendar"`` is accepted only
   when every unit enters in the same year; otherwise it is refused, because the
@@ -204,10 +206,11 @@ class FineGray:
             table = table.loc[~missing]
         if self.clock == "calendar" and table["entry"].nunique() > 1:
             late = table.loc[table["entry"] > table["entry"].min()]
+            shown = listing([f"{rs.label(u)} ({e})"
+                             for u, e in zip(late.index[:5], late["entry"][:5])])
             raise SpecificationError(
                 f"{len(late)} unit(s) enter after {int(table['entry'].min())} (e.g. "
-                f"{listing([f'{rs.label(u)} ({e})' for u, e in zip(late.index[:5], late['entry'][:5])])}"
-                f"): on the calendar clock that is left truncation, which the Fine-Gray "
+                f"{shown}): on the calendar clock that is left truncation, which the Fine-Gray "
                 f"weights of crr and finegray do not handle. Use clock='duration' (years "
                 f"since entry).")
         if table["gap"].any():
