@@ -77,9 +77,10 @@ def test_bad_input():
         thresholds(rs, net, window=0)
     with pytest.raises(SpecificationError, match="discount"):
         thresholds(rs, net, discount="hyperbolic")
-    timed = network(pd.DataFrame({"source": ["a"], "target": ["b"], "year": [1]}), time="year")
-    with pytest.raises(SpecificationError, match="static ties"):
-        thresholds(rs, timed)
+    with pytest.raises(SpecificationError, match="rate"):
+        thresholds(rs, net, discount="exponential", rate=float("nan"))
+    with pytest.raises(SpecificationError, match="normalize"):
+        thresholds(rs, net, normalize=1)
 
 
 def test_window_clipped_is_noted():
@@ -105,7 +106,15 @@ def _tiny():
     return rs, network(ties, source="alter", target="ego")
 
 
-CASES = {"medinnov": _medinnov, "tiny": _tiny}
+def _tiny_dynamic():
+    tiny = pd.read_csv(INPUTS / "thresholds_tiny.csv")
+    ties = pd.read_csv(INPUTS / "thresholds_tiny_dynamic.csv")
+    rs = RiskSet.from_events(tiny.dropna(), unit="unit", time="toa", units=tiny["unit"],
+                             start=1, end=5)
+    return rs, network(ties, source="alter", target="ego", time="period")
+
+
+CASES = {"medinnov": _medinnov, "tiny": _tiny, "tiny_dynamic": _tiny_dynamic}
 STATS = {"": {}, "_k3": {"window": 3},
          "_k3_exp": {"window": 3, "discount": "exponential", "rate": 0.5},
          "_raw": {"normalize": False}}
@@ -152,23 +161,52 @@ def test_medinnov_infection_susceptibility_equal_netdiffuser(suffix):
                                    _r("medinnov", key + suffix), rtol=RTOL, atol=1e-15)
 
 
+def _replay_r_quirk(case, kw):
+    """Our kernel with the non-adopters coded as R's C++ sees them (NA cast to INT_MIN)."""
+    from scipy import sparse
+
+    from diffusion.exposure.thresholds import _contagion
+
+    tiny = pd.read_csv(INPUTS / "thresholds_tiny.csv")
+    pos = {u: i for i, u in enumerate(tiny["unit"])}
+    if case == "tiny":
+        ties = pd.read_csv(INPUTS / "thresholds_tiny_ties.csv").assign(period=0)
+    else:
+        ties = pd.read_csv(INPUTS / "thresholds_tiny_dynamic.csv")
+    mats = []
+    for p in range(1, 6):
+        part = ties[ties["period"].isin([0, p])]
+        mats.append(sparse.csr_matrix((np.ones(len(part)), (part["ego"].map(pos),
+                                                            part["alter"].map(pos))),
+                                      shape=(8, 8)))
+    toa = tiny["toa"].fillna(-(2.0 ** 31)).to_numpy(float)
+    k = np.arange(1, kw.get("window", 1) + 1, dtype=float)
+    disc = k if kw.get("discount", "linear") == "linear" else 1.5 ** (k - 1)
+    out = _contagion(mats, toa, 5, len(k), disc, kw.get("normalize", True), forward=False)
+    return np.where(tiny["toa"].isna(), np.nan, out)
+
+
+@pytest.mark.parametrize("case", ["tiny", "tiny_dynamic"])
 @pytest.mark.parametrize("suffix", STATS)
-def test_tiny_infection_equal_and_susceptibility_explained(suffix):
+def test_tiny_infection_equal_and_susceptibility_explained(case, suffix):
     """Infectiousness equals R. Susceptibility equals R for units without a non-adopting
-    source; for d, e and g R counts the non-adopters f, h as early adopters in the
-    denominator (its C++ casts NA to INT_MIN). Adding them back reproduces R."""
-    rs, net = _tiny()
+    source; for the others R counts the non-adopters f, h as early adopters in the
+    denominator (its C++ casts NA to INT_MIN): coding them so reproduces R exactly."""
+    rs, net = CASES[case]()
     res = thresholds(rs, net, **STATS[suffix])
-    np.testing.assert_allclose(_by_node(res.units, "tiny", "infectiousness"),
-                               _r("tiny", "infection" + suffix), rtol=RTOL, atol=1e-15)
-    ours = _by_node(res.units, "tiny", "susceptibility")
-    ref = _r("tiny", "susceptibility" + suffix)
-    nodes = R_OUT["tiny"]["nodes"]
+    np.testing.assert_allclose(_by_node(res.units, case, "infectiousness"),
+                               _r(case, "infection" + suffix), rtol=RTOL, atol=1e-15)
+    ours = _by_node(res.units, case, "susceptibility")
+    ref = _r(case, "susceptibility" + suffix)
+    nodes = R_OUT[case]["nodes"]
     clean = [nodes.index(u) for u in "abc"]
     np.testing.assert_allclose(ours[clean], ref[clean], rtol=RTOL)
-    assert not np.allclose(ours[[3, 4, 6]], ref[[3, 4, 6]])
-    # rebuilt with R's quirk: d names b, c, f; in K = 1 R's ratio is 2 / 3 (not 2 / 2)
-    if suffix == "":
+    np.testing.assert_allclose(_replay_r_quirk(case, STATS[suffix]), ref, rtol=RTOL,
+                               atol=1e-15)
+    if case == "tiny":
+        assert not np.allclose(ours[[3, 4, 6]], ref[[3, 4, 6]])
+    # d names b, c, f; in K = 1 R's ratio is 2 / 3 (b, c of b, c, f), ours 2 / 2
+    if (case, suffix) == ("tiny", ""):
         assert ours[3] == pytest.approx(0.5) and ref[3] == pytest.approx(2 / 3 / 2, rel=RTOL)
         assert ours[4] == pytest.approx(0.5) and ref[4] == pytest.approx(1 / 3, rel=RTOL)
 
@@ -177,7 +215,7 @@ def test_tiny_infection_equal_and_susceptibility_explained(suffix):
 def test_r_script_reproduces_fixtures(tmp_path):
     run_r_script(REF / "thresholds.R", INPUTS, tmp_path)
     new = json.loads((tmp_path / "thresholds.json").read_text())
-    for case in ("medinnov", "tiny"):
+    for case in ("medinnov", "tiny", "tiny_dynamic"):
         for key, value in R_OUT[case].items():
             if key == "nodes":
                 assert new[case][key] == value
@@ -267,3 +305,13 @@ def test_adopters_before_window_are_sources_only():
     assert np.isnan(u.loc["c", "susceptibility"])
     # b: sources a (adopted in 1 = t - 1) and c (adopted before): 1 / 2, one adopter in 1
     assert u.loc["b", "susceptibility"] == pytest.approx(0.5)
+
+
+def test_yearly_ties_outside_window_are_noted():
+    rs, _ = _chain()
+    ties = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "b", "c"],
+                         "year": [2, 9, 3]})
+    res = thresholds(rs, network(ties, time="year"))
+    assert {n.kind: n.count for n in res.notes}["network_ties_outside_window"] == 1
+    # b reads the ties of 2 (a -> b): 1; c the ties of 3 (b -> c): 1; a none: 0
+    assert res.table["threshold"].tolist() == [0.0, 1.0, 1.0]

@@ -96,36 +96,51 @@ def _classify(values: np.ndarray, labels: tuple[str, ...]) -> tuple[pd.Categoric
     return pd.Categorical.from_codes(codes, categories=labels, ordered=True), cut
 
 
-def _contagion(adj: sparse.csr_matrix, toa: np.ndarray, n_periods: int, window: int,
-               disc: np.ndarray, normalize: bool, forward: bool) -> np.ndarray:
+def _contagion(mats: list[sparse.csr_matrix], toa: np.ndarray, n_periods: int,
+               window: int, disc: np.ndarray, normalize: bool, forward: bool) -> np.ndarray:
     """Infectiousness (``forward``) or susceptibility of every unit, as netdiffuseR's
-    ``infection_cpp``/``susceptibility_cpp`` on a static graph. ``adj[i, j]`` = 1 when
-    ``j`` is a source of ``i``; ``toa`` holds periods 1..T (NaN: no adoption; <= 0:
-    adopted before the window)."""
+    ``infection_cpp``/``susceptibility_cpp``.
+
+    ``mats[p - 1]`` is the 0/1 adjacency of period ``p`` (``[i, j]`` = 1 when ``j`` is a
+    source of ``i``; one shared matrix when the ties are static); ``toa`` holds periods
+    1..T (NaN: no adoption; <= 0: adopted before the window, a source only).
+    Susceptibility with ``k`` reads the ties of period ``t_i - k + 1``, infectiousness
+    those of ``t_i + k`` (netdiffuseR's code; its help page writes ``t_i + k - 1``).
+    """
     n = len(toa)
     out = np.full(n, np.nan)
-    dense = adj.toarray()
+    finite = toa[~np.isnan(toa)].astype(np.int64)
+    n_at = np.bincount(finite[finite >= 1], minlength=n_periods + 2)
+    columns: dict[int, sparse.csc_matrix] = {}
+
+    def ties(period: int, i: int) -> np.ndarray:
+        m = mats[period - 1]
+        if forward:  # the units i is a source of: column i
+            if id(m) not in columns:
+                columns[id(m)] = m.tocsc()
+            c = columns[id(m)]
+            j = c.indices[c.indptr[i]:c.indptr[i + 1]]
+        else:  # i's own sources: row i
+            j = m.indices[m.indptr[i]:m.indptr[i + 1]]
+        return j[j != i]
+
     for i in range(n):
         ti = toa[i]
-        if np.isnan(ti) or ti < 1:  # no adoption in the window (before: a source only)
+        if np.isnan(ti) or ti < 1:
             continue
+        ti = int(ti)
         if (forward and ti == n_periods) or (not forward and ti == 1):
             out[i] = 0.0
             continue
-        # infectiousness looks at the units that i is a source of (column i), and
-        # susceptibility at i's own sources (row i)
-        ties = dense[:, i] != 0 if forward else dense[i, :] != 0
-        others = np.arange(n) != i
         num = den = nad = 0.0
         for k in range(1, window + 1):
             target = ti + k if forward else ti - k
             if (forward and target > n_periods) or (not forward and target < 1):
                 continue
-            at = (toa == target) & others
-            upto = ((toa >= target) if forward else (toa <= target)) & others
-            num += (at & ties).sum() / disc[k - 1]
-            den += (upto & ties).sum() / disc[k - 1]
-            nad += at.sum() / disc[k - 1]
+            tj = toa[ties(ti + k if forward else ti - k + 1, i)]
+            num += np.count_nonzero(tj == target) / disc[k - 1]
+            den += np.count_nonzero(tj >= target if forward else tj <= target) / disc[k - 1]
+            nad += n_at[target] / disc[k - 1]
         value = num / den if den > 0 else 0.0
         if normalize:
             value = value / nad if nad > 0 else 0.0
@@ -151,7 +166,7 @@ def thresholds(
         Single-event risk set; its window ``start..end`` are netdiffuseR's periods
         ``1..T`` and its events the times of adoption.
     measure : NetworkExposure
-        A :func:`diffusion.exposure.network` measure (static ties). Its ``normalize``
+        A :func:`diffusion.exposure.network` measure (static or yearly ties). Its ``normalize``
         and ``weight`` are used for the exposure; its ``lag`` is not (see ``lags``).
     lags : int, default 0
         The threshold is the exposure in ``time - lags``. ``0`` is Valente's and
@@ -208,7 +223,12 @@ def thresholds(
       has no membership); infectiousness and susceptibility ignore membership.
     * Units that adopted before the window (R has none) have no threshold and no
       statistics, but count as adopted sources (in susceptibility's denominator).
-    * Networks with yearly ties (``time=``) are not supported yet.
+    * With yearly ties (``network(..., time=)``) the threshold reads the ties of the
+      year it is read in (``t_i - lags``), as R's ``exposure`` on a dynamic graph;
+      susceptibility with ``k`` uses the ties of ``t_i - k + 1`` and infectiousness
+      those of ``t_i + k``: netdiffuseR's code, whose help page writes
+      ``x_ji(t + k - 1)`` for infectiousness. Ties of years outside the window are
+      not used (noted).
 
     Examples
     --------
@@ -227,10 +247,6 @@ def thresholds(
             f"thresholds need a network: measure must be diffusion.exposure.network(ties), "
             f"got {type(measure).__name__}. Thresholds are exposures through ties; regional "
             f"and world shares have no personal network.")
-    if measure.time is not None:
-        raise SpecificationError(
-            f"thresholds support static ties only; the measure reads yearly ties from "
-            f"column {show(measure.time)}. Pass the ties of one year without time=.")
     if getattr(risk_set, "process", None) is not None:
         raise SpecificationError("thresholds need a single process; this risk set pools "
                                  f"processes ({risk_set.process!r}). Select one process.")
@@ -261,9 +277,26 @@ def thresholds(
                           f"{int(unknown.sum())} tie(s) name units outside the risk set's "
                           f"population and were ignored."))
     keep = ~unknown
-    w = table["w"].to_numpy(dtype=np.float64)[keep]
-    # wmat[i, j]: weight of source j in the exposure of i
-    wmat = sparse.csr_matrix((w, (d_code[keep], s_code[keep])), shape=(n, n))
+    if measure.time is not None:
+        year = table["y"].to_numpy(dtype=np.int64)
+        outside = keep & ((year < y0) | (year > y1))
+        if outside.any():
+            notes.append(Note("network_ties_outside_window", int(outside.sum()),
+                              f"{int(outside.sum())} tie(s) of years outside {y0}-{y1} "
+                              f"were not used."))
+        keep = keep & ~outside
+    w = table["w"].to_numpy(dtype=np.float64)
+    # wmats[c][i, j]: weight of source j in the exposure of i in year y0 + c (the same
+    # matrix every year when the ties are static)
+    if measure.time is None:
+        wmats = [sparse.csr_matrix((w[keep], (d_code[keep], s_code[keep])),
+                                   shape=(n, n))] * n_periods
+    else:
+        wmats = []
+        for y in range(y0, y1 + 1):
+            now = keep & (year == y)
+            wmats.append(sparse.csr_matrix((w[now], (d_code[now], s_code[now])),
+                                           shape=(n, n)))
 
     # time of adoption: the first event; events outside the window are not adoptions
     # in it (before: already adopted, counted as adopted sources; after: non-adopters)
@@ -280,12 +313,16 @@ def thresholds(
 
     member = hist.member_matrix(y0, y1).astype(np.float64)
     adopted = (hist.member_matrix(y0, y1) & (hist.events_upto(y0, y1) > 0)).astype(np.float64)
-    den = np.asarray(wmat @ member)
+    if measure.time is None:
+        den = np.asarray(wmats[0] @ member)
+        num = np.asarray(wmats[0] @ adopted)
+    else:
+        den = np.column_stack([m @ member[:, c] for c, m in enumerate(wmats)])
+        num = np.column_stack([m @ adopted[:, c] for c, m in enumerate(wmats)])
     if measure.normalize:
-        num = np.asarray(wmat @ adopted)
         expo = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     else:
-        expo = np.asarray(wmat @ adopted)
+        expo = num
 
     idx = np.flatnonzero(in_window)
     col = toa[idx].astype(np.int64) - lags - y0
@@ -315,7 +352,8 @@ def thresholds(
     disc = k if discount == "linear" else (1.0 + rate) ** (k - 1)
     # a tie counts 1 whatever its weight: netdiffuseR tests x_ij != 0, also with
     # valued = TRUE
-    adj = (wmat != 0).astype(np.float64).tocsr()
+    binary = {id(m): (m != 0).astype(np.float64).tocsr() for m in wmats}
+    adj = [binary[id(m)] for m in wmats]
     # adopters before the window keep their (<= 0) period: they count as sources that
     # had adopted, but get no value themselves
     periods = np.where(after, np.nan, toa - y0 + 1)

@@ -10,7 +10,9 @@
 # Inputs: equivalence_doctors.csv and equivalence_ties.csv (Medical Innovation, written by
 # equivalence_make_inputs.py; doctors coded toa = 18 are adopters in the last period here,
 # as in netdiffuseR's medInnovationsDiffNet), thresholds_tiny.csv and
-# thresholds_tiny_ties.csv (8 units, 5 periods, two non-adopters coded NA; hand-written).
+# thresholds_tiny_ties.csv (8 units, 5 periods, two non-adopters coded NA; hand-written),
+# thresholds_tiny_dynamic.csv (the same ties by period, tie r of the file present in
+# period p when (r + p) mod 3 != 0, r counted from 0: a dynamic graph).
 # Output: outputs/thresholds.json.
 #
 # netdiffuseR 1.22.4 (MIT licence), not in Debian: built from the package's public source
@@ -86,10 +88,18 @@ gt <- as(adjacency(tiny$unit, tiny_ties$ego, tiny_ties$alter), "CsparseMatrix")
 dt <- suppressWarnings(new_diffnet(replicate(5L, gt, simplify = FALSE), toa = tiny$toa,
                                    t0 = 1, t1 = 5))
 
+dyn <- read.csv(file.path(inputs, "thresholds_tiny_dynamic.csv"), stringsAsFactors = FALSE)
+gd <- lapply(1:5, function(p) {
+  part <- dyn[dyn$period == p, ]
+  as(adjacency(tiny$unit, part$ego, part$alter), "CsparseMatrix")
+})
+dd <- suppressWarnings(new_diffnet(gd, toa = tiny$toa, t0 = 1, t1 = 5))
+
 dir.create(outputs, showWarnings = FALSE, recursive = TRUE)
 write_json(list(
   generated_by = "tests/reference/thresholds.R",
   r_version = R.version.string,
   netdiffuser_version = as.character(packageVersion("netdiffuseR")),
   medinnov = c(list(nodes = doctors$doctor), statistics(dn)),
-  tiny = c(list(nodes = tiny$unit), statistics(dt))), file.path(outputs, "thresholds.json"))
+  tiny = c(list(nodes = tiny$unit), statistics(dt)),
+  tiny_dynamic = c(list(nodes = tiny$unit), statistics(dd))), file.path(outputs, "thresholds.json"))
