@@ -29,7 +29,7 @@ from _reference import INPUTS, OUTPUTS, REF, run_r_script
 
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
 from diffusion.data.competing import cause_specific, competing_risk_set
-from diffusion.errors import DataError, SpecificationError
+from diffusion.errors import DataError, EstimationError, SpecificationError
 from diffusion.models._engines import finegray as engine
 from diffusion.models.competing import FineGray
 from diffusion.report.incidence import cumulative_incidence, cumulative_incidence_table
@@ -277,3 +277,27 @@ def test_r_script_reproduces_fixtures(tmp_path):
             np.testing.assert_allclose(np.asarray(new[key][name], dtype=float),
                                        np.asarray(values, dtype=float), rtol=1e-9, atol=1e-12,
                                        err_msg=f"{key}.{name}")
+
+
+def test_reentry_gap_is_counted_in_fine_gray_notes():
+    # B leaves in 2002 and re-enters in 2004: its Fine-Gray time counts the gap
+    ev = pd.DataFrame({"c": ["A", "B"], "year": [2003, 2005], "how": ["r", "a"]})
+    mem = pd.DataFrame({"c": ["A", "B", "B", "C", "D"], "start": [2001, 2001, 2004, 2001, 2001],
+                        "end": [2006, 2002, 2006, 2006, 2006]})
+    rs = competing_risk_set(ev, unit="c", time="year", outcome="how", membership=mem)
+    rs = rs.assign(x=lambda f: f["c"].map({"A": 0.3, "B": 1.0, "C": 0.9, "D": 0.0}))
+    res = FineGray(rs, covariates=["x"], outcome="how", cause="r").fit(cov_type="classic")
+    assert [n.count for n in res.notes if n.kind == "fine_gray_gap"] == [1]
+    frame = rs.frame
+    FineGray(rs, covariates=["x"], outcome="how", cause="r").fit()
+    pd.testing.assert_frame_equal(rs.frame, frame)
+
+
+def test_monotone_likelihood_is_refused():
+    # the only event of "r" is in the unit with the largest x among those at risk
+    ev = pd.DataFrame({"c": ["A", "B"], "year": [2003, 2005], "how": ["r", "a"]})
+    rs = competing_risk_set(ev, unit="c", time="year", outcome="how", units=list("ABCD"),
+                            start=2001, end=2006)
+    rs = rs.assign(x=lambda f: (f["c"] == "A").astype(float))
+    with pytest.raises(EstimationError, match="did not converge"):
+        FineGray(rs, covariates=["x"], outcome="how", cause="r").fit()
