@@ -235,6 +235,14 @@ class FineGray:
         cov_type : {"crr", "robust", "classic"}, default "crr"
             Fine & Gray's sandwich (R ``crr``), the weighted-Cox sandwich clustered by unit
             (R ``coxph`` on ``finegray`` data), or the inverse information.
+
+        Notes
+        -----
+        ``loglik`` is the log pseudo-likelihood at the estimate (R ``crr``'s
+        ``loglik``); being weighted, it is not a likelihood, so the AIC and BIC derived
+        from it are descriptive only. ``hazard_ratios()`` gives subdistribution hazard
+        ratios. ``n_obs`` and ``n_units`` count units (one row each); ``extra`` records
+        the numbers of competing events and censorings.
         """
         cov_type = check_option(cov_type, FINE_GRAY_COV, name="cov_type")
         table, status, notes = self.sample()
@@ -274,7 +282,8 @@ class FineGray:
             converged=fit.converged,
             n_iter=fit.n_iter,
             n_bic=n_events,
-            extra={"cause": self.cause, "outcome": self.outcome, "clock": self.clock,
-                   "ties": "breslow", "n_competing": counts[2], "n_censored": counts[0],
-                   "model": self, "fit_options": {"cov_type": cov_type}},
+            # exp(coef) are subdistribution hazard ratios (crr's summary reports them)
+            extra={"proportional_hazards": True, "cause": self.cause,
+                   "outcome": self.outcome, "clock": self.clock,
+                   "ties": "breslow", "n_competing": counts[2], "n_censored": counts[0]},
         )
