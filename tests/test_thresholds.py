@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from _reference import INPUTS, OUTPUTS, REF, run_r_script
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diffusion import RiskSet
 from diffusion.errors import DiffusionError, SpecificationError
@@ -315,3 +317,33 @@ def test_yearly_ties_outside_window_are_noted():
     assert {n.kind: n.count for n in res.notes}["network_ties_outside_window"] == 1
     # b reads the ties of 2 (a -> b): 1; c the ties of 3 (b -> c): 1; a none: 0
     assert res.table["threshold"].tolist() == [0.0, 1.0, 1.0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=20),
+       st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=7, max_size=7),
+       st.integers(1, 3))
+def test_properties(pairs, times, window):
+    """Values lie in [0, 1]; renaming the units permutes the results and changes nothing
+    else."""
+    units = [f"u{i}" for i in range(7)]
+    ties = pd.DataFrame([(units[a], units[b]) for a, b in pairs],
+                        columns=["source", "target"]).drop_duplicates()
+    ev = pd.DataFrame([(u, t) for u, t in zip(units, times) if t is not None],
+                      columns=["unit", "year"])
+    if ev.empty:
+        return
+    rs = RiskSet.from_events(ev, unit="unit", time="year", units=units, start=1, end=5)
+    res = thresholds(rs, network(ties), window=window)
+    assert res.table["threshold"].between(0, 1).all()
+    raw = thresholds(rs, network(ties), window=window, normalize=False).units
+    for col in ("infectiousness", "susceptibility"):
+        assert raw[col].dropna().between(0, 1 + 1e-12).all()
+        assert res.units[col].dropna().between(0, 1 + 1e-12).all()
+    rename = {u: f"z{6 - i}" for i, u in enumerate(units)}
+    rs2 = RiskSet.from_events(ev.replace({"unit": rename}), unit="unit", time="year",
+                              units=[rename[u] for u in units], start=1, end=5)
+    res2 = thresholds(rs2, network(ties.replace(rename)), window=window)
+    a = res.units.assign(unit=res.units["unit"].map(rename)).set_index("unit").sort_index()
+    b = res2.units.set_index("unit").sort_index()
+    pd.testing.assert_frame_equal(a, b)

@@ -68,6 +68,10 @@ class Thresholds:
     normalize: bool = True
     notes: tuple[Note, ...] = ()
 
+    def __repr__(self) -> str:
+        return (f"Thresholds({self.n_adopters} adopters of {self.n_units} units, lags="
+                f"{self.lags}, window={self.window}, {len(self.notes)} notes)")
+
     @property
     def n_adopters(self) -> int:
         return len(self.table)
