@@ -203,6 +203,17 @@ def test_cumulative_incidence_duration_equals_cuminc_and_survfit(rs, cause):
                                atol=TOL_CIF)
 
 
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_cumulative_incidence_se_equals_cuminc_variance(rs, cause):
+    table = cumulative_incidence_table(rs, outcome="how", clock="duration", se=True)
+    table = table.set_index("time")
+    ci = REFERENCE[f"cuminc_{cause}"]
+    var = pd.Series(ci["var"], index=ci["time"]).groupby(level=0).last()
+    var = var[var.index > 0]
+    np.testing.assert_allclose(table.loc[var.index, f"se_{cause}"] ** 2, var.to_numpy(),
+                               rtol=0, atol=TOL_CIF)
+
+
 def test_cumulative_incidence_plot(rs):
     fig = cumulative_incidence(rs, outcome="how", stacked=True)
     assert len(fig.axes[0].lines) == 2

@@ -13,8 +13,9 @@ so ``S + sum_k F_k = 1``. Late entry and re-entry after a gap are left truncatio
 unit counts in ``n(u)`` only in the years it has a row. This equals R
 ``survfit(Surv(entry - 1, last, state) ~ 1, id = unit)`` (``pstate``) with late entry,
 and ``cmprsk::cuminc(ftime, fstatus)`` (``est``) on the duration clock, where
-everyone enters at 0 (cuminc has no entry time). Variances are not computed here
-(cuminc and survfit use different estimators of them).
+everyone enters at 0 (cuminc has no entry time). Standard errors (``se=True``) follow
+cuminc's variance (Gray 1988), not survfit's (infinitesimal jackknife); with late entry
+they use the rows at risk, which cuminc cannot check.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ Clock = Literal["calendar", "duration"]
 
 
 def cumulative_incidence_table(risk_set: RiskSet, *, outcome: str,
-                               clock: Clock = "calendar") -> pd.DataFrame:
+                               clock: Clock = "calendar", se: bool = False) -> pd.DataFrame:
     """Aalen--Johansen cumulative incidence of every outcome type.
 
     Parameters
@@ -49,6 +50,9 @@ def cumulative_incidence_table(risk_set: RiskSet, *, outcome: str,
     outcome : str
         The outcome column.
     clock : {"calendar", "duration"}, default "calendar"
+    se : bool, default False
+        Add ``se_<code>`` columns: standard errors by Gray's (1988) formula, the
+        square root of R ``cuminc``'s ``var``.
 
     Returns
     -------
@@ -88,7 +92,44 @@ def cumulative_incidence_table(risk_set: RiskSet, *, outcome: str,
     for k in column.categories:
         ek = np.bincount(inv, weights=(codes == k).astype(float), minlength=len(times))
         table[str(k)] = np.cumsum(before * ek / n)
+    if se:
+        for k in column.categories:
+            ek = np.bincount(inv, weights=(codes == k).astype(float), minlength=len(times))
+            table[f"se_{k}"] = np.sqrt(_gray_variance(table[str(k)].to_numpy(), ek, e - ek,
+                                                      n, before, surv))
     return table
+
+
+def _gray_variance(F: np.ndarray, d1: np.ndarray, d2: np.ndarray, n: np.ndarray,
+                   s_before: np.ndarray, s_after: np.ndarray) -> np.ndarray:
+    """Variance of ``F_k`` by Gray's (1988) formula, as R ``cmprsk::cuminc`` reports it.
+
+    At each time ``u`` with ``d1`` events of type ``k``, ``d2`` of other types, ``n`` at
+    risk and ``S(u-)``, ``S(u)``, ``F(u)``: each group of ``d`` tied events adds
+    ``c = S(u-)^2 (1 - (d - 1)/(n - 1)) d / n^2`` times ``(a, b)`` outer products to the
+    running sums ``V1 = sum a^2 c``, ``V2 = sum a b c``, ``V3 = sum b^2 c``, with
+    ``b = 1/S(u)`` and ``a = F(u)/S(u)`` for other types, ``a = 1 + F(u)/S(u)`` for type
+    ``k``; ``Var F(t) = V1 + F(t)^2 V3 - 2 F(t) V2``. (Other-type terms leave the
+    variance unchanged between jumps of ``F_k``: ``a - F b = 0``.) With late entry ``n``
+    counts the rows at risk; cuminc itself has no entry time.
+    """
+    def tie(d: np.ndarray) -> np.ndarray:  # correction for d tied events among n
+        return np.where(d > 1, 1 - (d - 1) / np.maximum(n - 1, 1), 1.0)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(s_after > 0, 1 / s_after, 0.0)
+        c2 = np.where((d2 > 0) & (s_after > 0), s_before**2 * tie(d2) * d2 / n**2, 0.0)
+        c1 = s_before**2 * tie(d1) * d1 / n**2
+    a2 = F * b
+    a1 = 1 + F * b
+    v1 = np.cumsum(a2**2 * c2 + a1**2 * c1)
+    v2 = np.cumsum(a2 * b * c2 + a1 * b * c1)
+    v3 = np.cumsum(b**2 * c2 + b**2 * c1)
+    var = v1 + F**2 * v3 - 2 * F * v2
+    # cuminc updates the variance at jumps of F_k only; carry it forward in between
+    jump = d1 > 0
+    idx = np.maximum.accumulate(np.where(jump, np.arange(len(F)), -1))
+    return np.where(idx >= 0, var[np.maximum(idx, 0)], 0.0)
 
 
 def cumulative_incidence(risk_set: RiskSet, *, outcome: str, clock: Clock = "calendar",
