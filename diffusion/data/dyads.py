@@ -11,25 +11,28 @@ Which sources (the rule)
 ``sources="adopted"`` (default)
     Row ``(i, j, t)`` exists iff ``(i, t)`` is in the monadic risk set, ``j != i``,
     ``j`` was a member in ``t - 1`` and ``j`` had adopted in a year ``<= t - 1``.
-    This is the dyad set in which an emulation of ``j`` by ``i`` is possible:
-    Volden's (2006) directed-dyad design for policy changes in the Children's Health
-    Insurance Program, and what Boehmke (2009, "Potential ambiguities in a directed
-    dyad approach to state policy emulation", Political Methodology working paper
-    699) calls "conditioning on the opportunity to emulate": he shows that keeping
+    These are the dyads in which an emulation of ``j`` by ``i`` is possible. Boehmke
+    (2009, "Potential ambiguities in a directed dyad approach to state policy
+    emulation", Political Methodology working paper 699, abstract) shows that keeping
     every dyad "can produce misleading estimates in favor of policy emulation"
-    ("since early adopters are policy leaders, later adopters will appear to
-    emulate them"), and that the conditional model "is much less likely to produce
-    inaccurate findings". Consequence: a unit-year at risk in which no other unit had
-    adopted yet has no row -- in particular **the first adopters' events have no
-    dyad** (counted in :attr:`~diffusion.data.riskset.RiskSet.notes`).
+    ("since early adopters are policy leaders, later adopters will appear to emulate
+    them") and proposes "conditioning on the opportunity to emulate", which "is much
+    less likely to produce inaccurate findings": this rule. Volden (2006, "States as
+    policy laboratories", AJPS) introduced the "directed dyad-year event history
+    analysis" for policy diffusion (policy changes in the Children's Health Insurance
+    Program, 1998-2001); only its abstract was read for this module, so whether its
+    dyads are restricted in exactly this way is not verified here. Consequence: a
+    unit-year at risk in which no other unit had adopted yet has no row -- in
+    particular **the first adopters' events have no dyad** (counted in
+    :attr:`~diffusion.data.riskset.RiskSet.notes`, kind ``no_source``).
 ``sources="all"``
     Every other unit that was a member in ``t - 1`` is a source (the unconditional
     dyadic model; put "the source had adopted by ``t - 1``" in the model as a
     covariate if wanted). Each unit-year at risk is repeated ``n - 1`` times.
 
-Other designs exist and are not built here: Volden's own outcome is a policy *change
-toward* the source (an event defined per dyad, not the unit's adoption), and some
-studies keep only sources that adopted in a recent window. The event here is always
+Other designs exist and are not built here: an outcome defined per dyad (the unit
+takes up *the source's* version of a policy, or moves toward it) rather than the unit's
+adoption, and sources restricted to recent adopters. The event here is always
 the unit's adoption in ``t``: a unit that adopts is at risk, and has ``event = 1``,
 in every one of its dyads of that year.
 
@@ -151,8 +154,8 @@ class DyadRiskSet(RiskSet):
             set (the unit-years at risk) that the dyads expand.
         sources : {"adopted", "all"}, default "adopted"
             Which other units are sources of row ``(unit, t)``: those that were members
-            in ``t - 1`` and had adopted by ``t - 1`` (Volden 2006; Boehmke 2009's
-            conditional emulation model), or all members in ``t - 1``.
+            in ``t - 1`` and had adopted by ``t - 1`` (Boehmke 2009's conditional
+            emulation model, see the module docstring), or all members in ``t - 1``.
         source, dyad : str
             Names of the source column and of the integer dyad-key column.
 
