@@ -196,7 +196,8 @@ class DyadRiskSet(RiskSet):
         rule = check_option(sources, ("adopted", "all"), name="sources")
         for name, value in (("source", source), ("dyad", dyad)):
             if not isinstance(value, str) or not value:
-                raise SpecificationError(f"{name} must be a non-empty column name, got {show(value)}.")
+                raise SpecificationError(
+                    f"{name} must be a non-empty column name, got {show(value)}.")
         taken = [c for c in (unit, time, event, process) if c is not None]
         clash = [c for c in (source, dyad) if c in taken]
         if clash or source == dyad:
