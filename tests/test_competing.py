@@ -10,10 +10,10 @@ Tolerances
 * Fine-Gray coefficients and every covariance entry against crr (run with
   ``gtol = 1e-12``) and against coxph on crr's weights: ``1e-6`` absolute (both solve the
   same equations to about ``1e-10``; the margin covers convergence criteria).
-* Against ``survival::finegray`` + ``coxph``: ``5e-3`` absolute on the coefficients --
-  finegray weights censorings tied with events differently (see
-  :mod:`diffusion.models.competing`); the test also checks that the difference is
-  real (above ``1e-5``), so a change of convention on either side is noticed.
+* Against ``survival::finegray`` + ``coxph(ties = "breslow")``, with
+  ``weights="finegray"``: ``1e-6`` absolute (coefficients, robust and naive variances).
+  The two weight conventions differ on tied years by between ``1e-5`` and ``5e-3`` in
+  the coefficients (checked, so a change of convention on either side is noticed).
 * Cause-specific Cox against coxph: ``1e-6`` relative (coefficients, standard errors).
 * Cumulative incidence against cuminc / survfit: ``1e-12`` absolute (sums of ratios).
 """
@@ -88,12 +88,36 @@ def test_fine_gray_robust_and_classic_equal_weighted_coxph(rs, cause):
 
 
 @pytest.mark.parametrize("cause", ["a", "b"])
-def test_fine_gray_close_to_finegray_coxph(rs, cause):
+def test_finegray_weights_equal_finegray_coxph(rs, cause):
     ref = REFERENCE[f"finegray_breslow_{cause}"]
-    res = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause).fit()
-    diff = np.abs(res.params.to_numpy() - np.asarray(ref["coef"]))
-    assert diff.max() < TOL_FINEGRAY
-    assert diff.max() > 1e-5  # finegray's tie convention for the weights differs (documented)
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause,
+                     weights="finegray")
+    robust, classic = model.fit(cov_type="robust"), model.fit(cov_type="classic")
+    np.testing.assert_allclose(robust.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_FG)
+    np.testing.assert_allclose(robust.cov.to_numpy(), _matrix(ref["robust_var"]), rtol=0,
+                               atol=TOL_FG)
+    np.testing.assert_allclose(classic.cov.to_numpy(), _matrix(ref["naive_var"]), rtol=0,
+                               atol=TOL_FG)
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_crr_and_finegray_weights_differ_on_tied_years(rs, cause):
+    # the two conventions are documented as different; a change on either side shows here
+    crr = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause).fit()
+    fg = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause,
+                  weights="finegray").fit()
+    diff = np.abs(crr.params.to_numpy() - fg.params.to_numpy()).max()
+    assert 1e-5 < diff < TOL_FINEGRAY
+
+
+def test_finegray_censoring_weights_hand_case():
+    # censoring at 2 with the event at 2 first: 1 of 3 left at risk, G(3-) = 2/3
+    time = np.array([1.0, 2, 2, 3, 3])
+    status = np.array([2, 0, 1, 1, 0])
+    np.testing.assert_allclose(engine.censoring_left(time, status, "finegray"),
+                               [1, 1, 1, 2 / 3, 2 / 3])
+    np.testing.assert_allclose(engine.censoring_left(time, status, "crr"),
+                               [1, 1, 1, 3 / 4, 3 / 4])
 
 
 def test_crr_sandwich_exceeds_robust_by_the_censoring_term(rs):

@@ -17,7 +17,9 @@ limit. At a distinct time ``t_g`` of a cause-1 event, unit ``i`` carries the wei
              = 0                          otherwise
 
 (units that failed from another cause stay in the subdistribution risk set, down-
-weighted by the chance that they would still be uncensored). With ``r_i = exp(x_i'b)``,
+weighted by the chance that they would still be uncensored). R ``survival::finegray``
+computes ``G`` with the events of a tied time before its censorings; crr with them
+still at risk: :func:`censoring_left` offers both. With ``r_i = exp(x_i'b)``,
 ``S0_g = sum_i w_i r_i``, ``S1_g = sum_i w_i r_i x_i``, ``xbar_g = S1_g / S0_g`` and
 ``d_g`` cause-1 events at ``t_g`` (Breslow's treatment of ties, as crr)::
 
@@ -51,17 +53,25 @@ from diffusion.models._engines.newton import NewtonFit, newton
 __all__ = ["FineGrayData", "prepare", "evaluate", "fit", "covariance", "censoring_left"]
 
 
-def censoring_left(time: np.ndarray, status: np.ndarray) -> np.ndarray:
+def censoring_left(time: np.ndarray, status: np.ndarray, weights: str = "crr") -> np.ndarray:
     """``G(T_i-)``: Kaplan--Meier of the censoring distribution, left limit at each ``T_i``.
 
     Status 0 is the censoring "event". Only censorings strictly before ``T_i`` count
-    (crr evaluates ``G`` at ``T_i (1 - 100 eps)``), so an event and a censoring in the
-    same year leave the event's weight untouched by that censoring.
+    (crr evaluates ``G`` at ``T_i (1 - 100 eps)``; finegray moves event times 0.2 of a
+    step earlier), so an event and a censoring in the same year leave the event's
+    weight untouched by that censoring. The two differ in the risk set of a censoring
+    at ``u``: ``weights="crr"`` counts every unit with ``T >= u`` (R ``survfit`` on
+    ``Surv(ftime, status == 0)``, as crr), ``weights="finegray"`` leaves out the units
+    failing at ``u`` (their events come first, as in ``survival::finegray``).
     """
     times, inv = np.unique(time, return_inverse=True)
     at_risk = len(time) - np.concatenate([[0], np.cumsum(np.bincount(inv))[:-1]])
     cens = np.bincount(inv, weights=(status == 0).astype(float), minlength=len(times))
-    surv = np.cumprod(1.0 - cens / at_risk)
+    if weights == "finegray":
+        at_risk = at_risk - np.bincount(inv, weights=(status != 0).astype(float),
+                                        minlength=len(times))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(np.where(cens > 0, 1.0 - cens / at_risk, 1.0))
     left = np.concatenate([[1.0], surv[:-1]])
     return left[inv]
 
@@ -78,17 +88,23 @@ class FineGrayData:
     deaths: np.ndarray  # (G,)
     event_group: np.ndarray  # (n,) group of a cause-1 event, -1 otherwise
     G_left: np.ndarray  # (n,) G(T_i-)
+    weights: str = "crr"
 
 
-def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray) -> FineGrayData:
-    """Build the weights ``w_i(t_g)`` of every unit at every cause-1 event time."""
+def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray, weights: str = "crr"
+            ) -> FineGrayData:
+    """Build the weights ``w_i(t_g)`` of every unit at every cause-1 event time.
+
+    ``weights``: ``"crr"`` or ``"finegray"``, the risk set of the censoring
+    Kaplan--Meier at tied times (:func:`censoring_left`).
+    """
     X = np.asarray(X, dtype=np.float64)
     time = np.asarray(time, dtype=np.float64)
     status = np.asarray(status, dtype=np.int64)
-    G_left = censoring_left(time, status)
+    G_left = censoring_left(time, status, weights)
     ev = status == 1
     group_time, deaths = np.unique(time[ev], return_counts=True)
-    gl_event = censoring_left(time, status)[ev]
+    gl_event = G_left[ev]
     # G(t_g-) of each event time, read off any cause-1 unit failing at t_g
     g_of_time = np.zeros(len(group_time))
     g_of_time[np.searchsorted(group_time, time[ev])] = gl_event
@@ -99,7 +115,7 @@ def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray) -> FineGrayData
     event_group = np.full(len(time), -1, dtype=np.int64)
     event_group[ev] = np.searchsorted(group_time, time[ev])
     return FineGrayData(X, time, status, W, group_time, deaths.astype(np.float64),
-                        event_group, G_left)
+                        event_group, G_left, weights)
 
 
 @dataclass(frozen=True)
@@ -158,6 +174,10 @@ def residuals(data: FineGrayData, beta: np.ndarray) -> tuple[np.ndarray, np.ndar
     times, inv = np.unique(data.time, return_inverse=True)
     pi = n - np.concatenate([[0], np.cumsum(np.bincount(inv))[:-1]])
     cens = np.bincount(inv, weights=(data.status == 0).astype(float), minlength=len(times))
+    if data.weights == "finegray":  # the risk set of finegray's censoring Kaplan-Meier
+        pi = pi - np.bincount(inv, weights=(data.status != 0).astype(float),
+                              minlength=len(times))
+        pi = np.where(cens > 0, pi, 1)  # only censoring times enter psi
     other = data.status == 2
     q = np.zeros((len(times), k))
     for m in np.flatnonzero(cens > 0):
