@@ -254,17 +254,19 @@ class DyadRiskSet(RiskSet):
                 f"builds in memory. Narrow the window (start=, end=), pass fewer units, or "
                 f"use sources='adopted'.")
         del rows_k
-        # expand: row r of the monadic frame gets the sources of its column
-        # (positions fit in int32: at most MAX_ROWS plus one self-pair per unit-year)
-        rep = np.repeat(np.arange(len(mf), dtype=np.int32), cnt)
-        shift = offsets[inv] - (np.cumsum(cnt) - cnt)   # where row r's sources start
-        pos = np.arange(int(cnt.sum()), dtype=np.int64)
-        pos += np.repeat(shift, cnt)
+        # expand: row r of the monadic frame gets the sources of its column, skipping the
+        # unit itself: the k-th output source is list[k], or list[k + 1] from the unit's
+        # own place in the list on (positions fit in int32: at most MAX_ROWS rows)
+        own = np.cumsum(eligible, axis=1, dtype=np.int64)[inv, ucode] - 1   # unit's place
+        n_out = cnt - self_in
+        start_r = offsets[inv]
+        skip_at = np.where(self_in, start_r + own, np.iinfo(np.int64).max)
+        rep = np.repeat(np.arange(len(mf), dtype=np.int32), n_out)
+        pos = np.arange(total, dtype=np.int64)
+        pos += np.repeat(start_r - (np.cumsum(n_out) - n_out), n_out)
+        pos += pos >= np.repeat(skip_at, n_out)
         src = rows_j.astype(np.int32)[pos]
         del pos
-        keep = src != ucode.astype(np.int32)[rep]
-        rep, src = rep[keep], src[keep]
-        del keep
         if not len(rep):
             raise DataError(
                 f"no dyad is at risk: no unit-year at risk in {mono.start}-{mono.end} has a "
