@@ -14,6 +14,8 @@ Tolerances
   ``weights="finegray"``: ``1e-6`` absolute (coefficients, robust and naive variances).
   The two weight conventions differ on tied years by between ``1e-5`` and ``5e-3`` in
   the coefficients (checked, so a change of convention on either side is noticed).
+* With late entry (calendar clock, ``weights="finegray"``) against finegray on
+  ``Surv(entry - 1, last, status)`` + ``coxph``: ``1e-6`` absolute.
 * Cause-specific Cox against coxph: ``1e-6`` relative (coefficients, standard errors).
 * Cumulative incidence against cuminc / survfit: ``1e-12`` absolute (sums of ratios).
 """
@@ -126,9 +128,25 @@ def test_crr_sandwich_exceeds_robust_by_the_censoring_term(rs):
     assert not np.allclose(crr.cov.to_numpy(), robust.cov.to_numpy(), rtol=1e-4)
 
 
-def test_calendar_clock_with_late_entry_is_refused(rs):
+def test_calendar_clock_with_late_entry_is_refused_with_crr_weights(rs):
     with pytest.raises(SpecificationError, match="left truncation"):
         FineGray(rs, covariates=["x1"], outcome="how", cause="a", clock="calendar").fit()
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_late_entry_with_finegray_weights_equals_finegray_delayed(rs, cause):
+    ref = REFERENCE[f"finegray_delayed_{cause}"]
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause,
+                     clock="calendar", weights="finegray")
+    robust, classic = model.fit(), model.fit(cov_type="classic")
+    assert robust.cov_type == "robust"
+    np.testing.assert_allclose(robust.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_FG)
+    np.testing.assert_allclose(robust.cov.to_numpy(), _matrix(ref["robust_var"]), rtol=0,
+                               atol=TOL_FG)
+    np.testing.assert_allclose(classic.cov.to_numpy(), _matrix(ref["naive_var"]), rtol=0,
+                               atol=TOL_FG)
+    with pytest.raises(SpecificationError, match="not available with left truncation"):
+        model.fit(cov_type="crr")
 
 
 def test_calendar_clock_equals_duration_without_late_entry(rs, units):

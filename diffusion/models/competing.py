@@ -42,11 +42,14 @@ Conventions (R vs diffusion)
   page ``crr``); finegray's help page says "Time dependent covariates are allowed, but
   not (currently) delayed entry" (survival 3.5.3). With
   ``clock="duration"`` (default) time runs from each unit's first year at risk, so there
-  is no left truncation and the model is crr's. ``clock="calendar"`` is accepted only
-  when every unit enters in the same year; otherwise it is refused, because the
-  Fine--Gray weights under left truncation need the truncation distribution as well
-  (Geskus 2011), which neither R function implements. A unit that leaves the system
-  and re-enters is treated as at risk through the gap (counted in the notes).
+  is no left truncation and the model is crr's. On ``clock="calendar"`` units that
+  enter late are left truncated: the weights then need the entry distribution as well
+  (Geskus 2011). With ``weights="finegray"`` they are computed as finegray's code does
+  for ``Surv(start, stop, status)`` input (equal to it in the tests, although its help
+  page disclaims delayed entry), with ``cov_type="robust"``; with ``weights="crr"``
+  late entry on the calendar clock is refused. A unit that leaves the system and
+  re-enters is treated as at risk through the gap (counted in the notes; finegray
+  refuses such gaps).
 * Covariates must be constant within unit (crr's ``cov1``); a time-varying covariate is
   refused -- use the cause-specific models for those.
 """
@@ -221,15 +224,16 @@ class FineGray:
                 f"{int(missing.sum())} unit(s) dropped for missing covariate values: "
                 f"{listing([rs.label(u) for u in table.index[missing]])}."))
             table = table.loc[~missing]
-        if self.clock == "calendar" and table["entry"].nunique() > 1:
+        if (self.clock == "calendar" and table["entry"].nunique() > 1
+                and self.weights != "finegray"):
             late = table.loc[table["entry"] > table["entry"].min()]
             shown = listing([f"{rs.label(u)} ({e})"
                              for u, e in zip(late.index[:5], late["entry"][:5])])
             raise SpecificationError(
                 f"{len(late)} unit(s) enter after {int(table['entry'].min())} (e.g. "
-                f"{shown}): on the calendar clock that is left truncation, which the Fine-Gray "
-                f"weights of crr and finegray do not handle. Use clock='duration' (years "
-                f"since entry).")
+                f"{shown}): on the calendar clock that is left truncation, which crr's "
+                f"weights do not handle. Use clock='duration' (years since entry), or "
+                f"weights='finegray' (left-truncation weights, as survival::finegray).")
         if table["gap"].any():
             notes.append(Note(
                 "fine_gray_gap", int(table["gap"].sum()),
@@ -244,14 +248,16 @@ class FineGray:
                 f"sample.")
         return table, status, tuple(notes)
 
-    def fit(self, *, cov_type: FineGrayCov = "crr") -> HazardResults:
+    def fit(self, *, cov_type: FineGrayCov | None = None) -> HazardResults:
         """Fit the model; return a new, frozen :class:`HazardResults`.
 
         Parameters
         ----------
-        cov_type : {"crr", "robust", "classic"}, default "crr"
+        cov_type : {"crr", "robust", "classic"}, optional
             Fine & Gray's sandwich (R ``crr``), the weighted-Cox sandwich clustered by unit
-            (R ``coxph`` on ``finegray`` data), or the inverse information.
+            (R ``coxph`` on ``finegray`` data), or the inverse information. Default:
+            ``"crr"``; ``"robust"`` with left truncation (calendar clock with late
+            entry), for which Fine & Gray's censoring term is not derived here.
 
         Notes
         -----
@@ -261,15 +267,27 @@ class FineGray:
         ratios. ``n_obs`` and ``n_units`` count units (one row each); ``extra`` records
         the numbers of competing events and censorings.
         """
-        cov_type = check_option(cov_type, FINE_GRAY_COV, name="cov_type")
         table, status, notes = self.sample()
+        truncated = self.clock == "calendar" and table["entry"].nunique() > 1
+        if cov_type is None:
+            cov_type = "robust" if truncated else "crr"
+        cov_type = check_option(cov_type, FINE_GRAY_COV, name="cov_type")
+        if truncated and cov_type == "crr":
+            raise SpecificationError(
+                "cov_type='crr' (Fine & Gray's sandwich) is not available with left "
+                "truncation (calendar clock with late entry); use cov_type='robust', as R "
+                "coxph on finegray data, or clock='duration'.")
         X = table[list(self.covariates)].to_numpy(dtype=np.float64)
         if np.linalg.matrix_rank(np.column_stack([np.ones(len(X)), X])) < X.shape[1] + 1:
             raise SpecificationError(
                 f"the covariates {preview(self.covariates)} are constant or collinear across "
                 f"units; drop one.")
-        data = engine.prepare(X, table["time"].to_numpy(dtype=np.float64), status,
-                              self.weights)
+        if truncated:  # (entry - 1, last] on the calendar clock
+            data = engine.prepare(X, table["last"].to_numpy(dtype=np.float64), status,
+                                  self.weights, entry=table["entry"].to_numpy(np.float64) - 1)
+        else:
+            data = engine.prepare(X, table["time"].to_numpy(dtype=np.float64), status,
+                                  self.weights)
         fit = engine.fit(data)
         if not fit.converged or fit.diverging:
             raise EstimationError(
@@ -303,5 +321,6 @@ class FineGray:
             # exp(coef) are subdistribution hazard ratios (crr's summary reports them)
             extra={"proportional_hazards": True, "cause": self.cause,
                    "outcome": self.outcome, "clock": self.clock,
-                   "ties": "breslow", "weights": self.weights, "n_competing": counts[2], "n_censored": counts[0]},
+                   "ties": "breslow", "weights": self.weights,
+                   "n_competing": counts[2], "n_censored": counts[0]},
         )
