@@ -21,6 +21,9 @@ CoxHazard
     exact ties, on the calendar or duration clock.
 PiecewiseExponentialHazard, WeibullHazard
     Parametric proportional-hazards models on the same risk sets.
+SplitPopulationHazard
+    Split-population (cure) model: a logit for ever being at risk and a discrete-time
+    cloglog hazard for those at risk (units that may never adopt).
 DiffusionError
     Root of every error raised on purpose (subclasses in :mod:`diffusion.errors`).
 simulate
@@ -57,6 +60,7 @@ from diffusion.models import (
     FitControl,
     FrailtyHazard,
     PiecewiseExponentialHazard,
+    SplitPopulationHazard,
     WeibullHazard,
 )
 from diffusion.results import HazardResults
@@ -82,6 +86,7 @@ __all__ = [
     "CoxHazard",
     "PiecewiseExponentialHazard",
     "WeibullHazard",
+    "SplitPopulationHazard",
     "HazardResults",
     "DiffusionError",
     "exposure",

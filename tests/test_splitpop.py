@@ -130,14 +130,30 @@ def test_varying_risk_covariate_uses_first_row(panel, classic):
     np.testing.assert_allclose(res.params.to_numpy(), classic.params.to_numpy(), atol=1e-8)
 
 
-def test_missing_value_drops_the_whole_unit(panel):
-    df = panel.copy()
-    unit = df.loc[df["event"] == 1, "unit"].iloc[0]
-    row = df.index[(df["unit"] == unit)][0]
-    df.loc[row, "x"] = np.nan
+def test_missing_values_shorten_or_drop_spells(panel):
+    sizes = panel.groupby("unit").size()
+    adopters = panel.loc[panel["event"] == 1, "unit"]
+    long_adopters = [u for u in adopters if sizes[u] >= 3]
+    censored = [u for u in sizes.index if u not in set(adopters) and sizes[u] >= 3]
+    df = panel.sort_values(["unit", "year"]).copy()
+    rows_of = {u: df.index[df["unit"] == u] for u in df["unit"].unique()}
+    df.loc[rows_of[long_adopters[0]][-1], "x"] = np.nan  # event row lost: unit dropped
+    df.loc[rows_of[long_adopters[1]][1], "x"] = np.nan  # gap inside the spell: dropped
+    df.loc[rows_of[long_adopters[2]][0], "x"] = np.nan  # first row lost: enters later
+    df.loc[rows_of[censored[0]][-1], "x"] = np.nan  # censored earlier
     res = SplitPopulationHazard(_rs(df), risk=["z"], duration=["x"]).fit()
-    assert res.n_units == REFERENCE["n_units"] - 1
-    assert any(n.kind == "splitpop_incomplete_units" and n.count == 1 for n in res.notes)
+    counts = {n.kind: n.count for n in res.notes}
+    assert counts["splitpop_incomplete_units"] == 2
+    assert counts["splitpop_later_entry"] == 1
+    assert counts["splitpop_earlier_censoring"] == 1
+    assert res.n_units == REFERENCE["n_units"] - 2
+    kept = len(panel) - sizes[long_adopters[0]] - sizes[long_adopters[1]] - 2
+    assert res.n_obs == kept
+    # the same fit as deleting those rows and units by hand
+    by_hand = df.dropna(subset=["x"])
+    by_hand = by_hand[~by_hand["unit"].isin(long_adopters[:2])]
+    ref = SplitPopulationHazard(_rs(by_hand), risk=["z"], duration=["x"]).fit()
+    np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), atol=1e-8)
 
 
 def test_time_term_and_hazard_ratios(panel):

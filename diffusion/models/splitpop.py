@@ -38,9 +38,11 @@ Conventions
 * **Risk covariates that vary within a unit**: the first row's values are used and
   the number of such units is counted in ``notes`` (lag or fix them at entry to
   avoid the question).
-* **Missing values**: a unit with any row dropped (listwise deletion, a time term
-  without that period) is dropped entirely, because a missing year would make an
-  adopter look censored or shorten its spell; counted in ``notes``.
+* **Missing values** (rows dropped listwise, or by a time term): rows lost at the
+  start of a unit's spell make it enter later; rows lost at the end of a censored
+  unit's spell censor it earlier; a unit that loses its event row or a row inside
+  its spell is dropped entirely (it would look censored, or its spell would be
+  misstated). Each case is counted in ``notes``.
 * **Covariance**: ``"classic"`` is the inverse observed information (the Hessian is
   a central difference of the analytic score, as R ``optimHess``/``numDeriv``).
   ``"cluster"`` (default, by unit) and ``"robust"`` are sandwiches
@@ -188,24 +190,12 @@ class SplitPopulationHazard:
         risk = build_design(rs, self.risk_spec, None, check_collinear=False,
                             extra_columns=[*self.duration_spec.variables, *extra_cols])
         frame = rs._frame
+        # the risk design drops the same rows for missing values (both read every
+        # variable), so its notes repeat the duration design's
         notes = list(dur.notes)
-        for n in risk.notes:
-            if n not in notes:
-                notes.append(n)
         keep_rows = np.intersect1d(dur.rows, risk.rows)
-        # drop whole units that lost a row (a gap would misstate the spell)
-        all_units = frame[rs.unit].to_numpy()
-        full_count = pd.Series(all_units).value_counts()
-        kept_count = pd.Series(all_units[keep_rows]).value_counts()
-        short = kept_count.index[kept_count.to_numpy() != full_count.loc[kept_count.index].to_numpy()]
-        if len(short):
-            bad = np.isin(all_units[keep_rows], short)
-            notes.append(Note(
-                "splitpop_incomplete_units", int(len(short)),
-                f"{len(short)} unit(s) dropped entirely ({int(bad.sum())} remaining row(s)) "
-                f"because some of their rows were dropped: "
-                f"{preview([rs.label(u) for u in short])}."))
-            keep_rows = keep_rows[~bad]
+        keep_rows, unit_notes = _complete_spells(rs, keep_rows)
+        notes.extend(unit_notes)
         Xd = dur.X[np.searchsorted(dur.rows, keep_rows)]
         Zr = risk.X[np.searchsorted(risk.rows, keep_rows)]
         sub = frame.iloc[keep_rows]
@@ -318,6 +308,62 @@ class SplitPopulationHazard:
                    "fit_options": {"cov_type": cov_type, "cluster": cluster,
                                    "small_sample": small_sample, "control": control}},
         )
+
+
+def _complete_spells(rs: RiskSet, keep_rows: np.ndarray) -> tuple[np.ndarray, list[Note]]:
+    """Keep each unit's rows only if they form one spell that still shows its outcome.
+
+    Rows lost at the start of a unit's spell (e.g. a lagged covariate missing in the
+    first year) make it enter later; rows lost at the end of a censored unit's spell
+    censor it earlier. A unit that loses its event row, or a row in the middle of its
+    spell, is dropped entirely: it would look censored or its spell would be misstated.
+    """
+    frame = rs._frame
+    codes, uniques = pd.factorize(frame[rs.unit])
+    n = len(uniques)
+    # position of each row within its unit, by time
+    order = np.lexsort((frame[rs.time].to_numpy(), codes))
+    pos = np.empty(len(frame), dtype=np.int64)
+    sizes = np.bincount(codes, minlength=n)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    pos[order] = np.arange(len(frame)) - np.repeat(starts, sizes)
+    kept = np.zeros(len(frame), dtype=bool)
+    kept[keep_rows] = True
+    kc = codes[kept]
+    n_kept = np.bincount(kc, minlength=n)
+    lo = np.full(n, np.iinfo(np.int64).max)
+    hi = np.full(n, -1)
+    np.minimum.at(lo, kc, pos[kept])
+    np.maximum.at(hi, kc, pos[kept])
+    event = np.bincount(codes, weights=frame[rs.event].to_numpy(dtype=float), minlength=n) > 0
+    present = n_kept > 0
+    gap = present & (hi - lo + 1 != n_kept)
+    lost_event = present & event & (hi != sizes - 1)
+    drop = gap | lost_event
+    later = present & ~drop & (lo > 0)
+    earlier = present & ~drop & ~event & (hi < sizes - 1)
+    notes: list[Note] = []
+    label = [rs.label(u) for u in uniques]
+    if later.any():
+        notes.append(Note(
+            "splitpop_later_entry", int(later.sum()),
+            f"{int(later.sum())} unit(s) enter later because the first row(s) of their spell "
+            f"were dropped: {preview([label[i] for i in np.flatnonzero(later)])}."))
+    if earlier.any():
+        notes.append(Note(
+            "splitpop_earlier_censoring", int(earlier.sum()),
+            f"{int(earlier.sum())} unit(s) without an event are censored earlier because the "
+            f"last row(s) of their spell were dropped: "
+            f"{preview([label[i] for i in np.flatnonzero(earlier)])}."))
+    if drop.any():
+        bad = drop[codes] & kept
+        notes.append(Note(
+            "splitpop_incomplete_units", int(drop.sum()),
+            f"{int(drop.sum())} unit(s) dropped entirely ({int(bad.sum())} remaining row(s)) "
+            f"because their event row or a row inside their spell was dropped: "
+            f"{preview([label[i] for i in np.flatnonzero(drop)])}."))
+        keep_rows = np.flatnonzero(kept & ~drop[codes])
+    return keep_rows, notes
 
 
 def _state(result: HazardResults) -> dict:
