@@ -125,7 +125,30 @@ def numeric_hessian(theta: np.ndarray, data: SplitPopData) -> np.ndarray:
 
 def fit_splitpop(data: SplitPopData, start: np.ndarray, *, max_iter: int = 100,
                  tol: float = 1e-10) -> SplitPopFit:
-    """Quasi-Newton (BFGS) from ``start``, then Newton steps to a tight optimum."""
+    """Quasi-Newton (BFGS) from ``start``, then Newton steps to a tight optimum.
+
+    The columns are scaled to a maximum absolute value of 1 while iterating (so that
+    the finite-difference steps of the Hessian suit a cubic in duration as well as a
+    share); parameters, Hessian and scores are returned on the original scale.
+    """
+    scale = np.r_[_col_scale(data.Z), _col_scale(data.X)]
+    kz = data.k_risk
+    scaled = SplitPopData(data.X / scale[kz:], data.Z / scale[:kz], data.unit, data.last,
+                          data.d)
+    fit = _fit_scaled(scaled, np.asarray(start, dtype=np.float64) * scale, max_iter=max_iter,
+                      tol=tol)
+    theta = fit.params / scale
+    return SplitPopFit(theta, fit.loglik, fit.hessian * np.outer(scale, scale),
+                       unit_scores(theta, data), fit.converged, fit.n_iter)
+
+
+def _col_scale(A: np.ndarray) -> np.ndarray:
+    m = np.max(np.abs(A), axis=0) if len(A) else np.ones(A.shape[1])
+    return np.where(m > 0, m, 1.0)
+
+
+def _fit_scaled(data: SplitPopData, start: np.ndarray, *, max_iter: int,
+                tol: float) -> SplitPopFit:
 
     def negll(theta: np.ndarray) -> tuple[float, np.ndarray]:
         ll = unit_loglik(theta, data).sum()
