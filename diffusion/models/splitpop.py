@@ -299,7 +299,7 @@ class SplitPopulationHazard:
             formula=f"risk: {self.risk_spec.text}; duration: {self.duration_spec.text}",
             notes=tuple(notes), converged=fit.converged, n_iter=fit.n_iter,
             estimation_rows=rows,
-            extra={"link": "cloglog", "proportional_hazards": True,
+            extra={"link": "cloglog",
                    "hazard_ratio_terms": [f"duration:{t}" for t in dur_cov if t != "Intercept"],
                    "n_time_terms": n_time, "model": self, "n_censored_units": n_censored,
                    "splitpop": {"data": data, "units": unit_frame, "k_risk": Z.shape[1],
