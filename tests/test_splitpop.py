@@ -22,6 +22,7 @@ from diffusion import RiskSet
 from diffusion.errors import EstimationError, SpecificationError
 from diffusion.models._engines.splitpop import SplitPopData, unit_loglik, unit_scores
 from diffusion.models.splitpop import (
+    CureBoundaryWarning,
     SplitPopulationHazard,
     cure_probabilities,
     predict_splitpop,
@@ -209,3 +210,20 @@ def test_not_a_risk_set_and_wrong_result():
         SplitPopulationHazard(pd.DataFrame(), risk=["z"])
     with pytest.raises(SpecificationError, match="SplitPopulationHazard"):
         cure_probabilities(object())
+
+
+def test_no_cure_fraction_warns_at_the_boundary():
+    # every unit at risk (no cure fraction): with this seed the maximum lies at pi -> 1
+    rng = np.random.default_rng(4)
+    rows = []
+    for i in range(300):
+        for year in range(1, 11):
+            x = rng.normal()
+            event = int(rng.random() < 1 - np.exp(-np.exp(-2 + 0.5 * x)))
+            rows.append((i, year, event, x))
+            if event:
+                break
+    df = pd.DataFrame(rows, columns=["unit", "year", "event", "x"])
+    with pytest.warns(CureBoundaryWarning, match="not identified"):
+        res = SplitPopulationHazard(_rs(df), duration=["x"]).fit()
+    assert res.params["risk:Intercept"] > 15

@@ -259,7 +259,9 @@ class SplitPopulationHazard:
             warnings.warn(CureBoundaryWarning(
                 f"the risk part is at the boundary (max |gamma| = "
                 f"{np.max(np.abs(fit.params[: Z.shape[1]])):.1f}, {int((pi > 1 - 1e-6).sum())} "
-                f"of {n_units} units with P(at risk) > 1 - 1e-6): it is weakly identified."),
+                f"of {n_units} units with P(at risk) > 1 - 1e-6): it is not identified, and its "
+                f"standard errors are meaningless. The holdouts are explained as late "
+                f"adopters; fit DiscreteTimeHazard, or simplify the risk part."),
                 stacklevel=2)
         n_clusters = None
         if cov_type == "classic":
