@@ -61,6 +61,8 @@ def test_equals_r_optim(classic):
     np.testing.assert_allclose(classic.loglik, REFERENCE["loglik"], rtol=1e-10)
     assert classic.n_units == REFERENCE["n_units"]
     assert classic.extra["n_censored_units"] == REFERENCE["n_censored"]
+    # BIC counts units, the likelihood's independent contributions
+    np.testing.assert_allclose(classic.bic, -2 * REFERENCE["loglik"] + 4 * np.log(400))
 
 
 def test_cluster_equals_r_sandwich(panel):

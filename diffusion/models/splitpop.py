@@ -50,6 +50,8 @@ Conventions
   ``small_sample="r"`` multiplies by ``G/(G-1) (N-1)/(N-K)`` with ``N`` the number of
   units (``"stata"``: ``G/(G-1)``; ``"none"``: 1). ``"robust"`` treats each unit as
   its own cluster.
+* **BIC** uses the number of units (the likelihood's independent contributions),
+  not the number of rows.
 * **Identification**: with no censored unit (every unit adopts) the risk part is not
   identified (pi -> 1): :class:`~diffusion.errors.EstimationError`. Risk-part
   estimates that drift to the boundary raise :class:`CureBoundaryWarning`.
@@ -300,7 +302,7 @@ class SplitPopulationHazard:
             time_term=self.time.describe() if self.time else None, dependent=rs.event,
             formula=f"risk: {self.risk_spec.text}; duration: {self.duration_spec.text}",
             notes=tuple(notes), converged=fit.converged, n_iter=fit.n_iter,
-            estimation_rows=rows,
+            estimation_rows=rows, n_bic=n_units,
             extra={"link": "cloglog",
                    "hazard_ratio_terms": [f"duration:{t}" for t in dur_cov if t != "Intercept"],
                    "n_time_terms": n_time, "model": self, "n_censored_units": n_censored,
