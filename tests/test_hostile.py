@@ -901,3 +901,18 @@ def test_fit_options_hostile(data: st.DataObject) -> None:
     check_result(res)
     if res is not None:
         assert np.isfinite(res.std_errors.to_numpy()).all()
+
+
+def test_tiny_covariate_gives_no_warning_from_the_rank_check():
+    # a covariate of order 1e-200: its Gram entries underflow; the fast full-rank proof
+    # must hand the case to the QR quietly (warnings are errors here), and the fit ends
+    # in a result or a DiffusionError
+    import diffusion as d
+    from diffusion.errors import DiffusionError
+
+    rs = d.simulate.world(seed=3, n_units=60).risk_set()
+    tiny = rs.assign(tiny=lambda f: f["x1"] * 1e-200)
+    try:
+        d.DiscreteTimeHazard.from_formula("event ~ tiny", tiny, link="logit").fit()
+    except DiffusionError:
+        pass

@@ -404,10 +404,12 @@ def check_collinearity(X: np.ndarray, names: Sequence[str]) -> None:
     # without a QR of the n x k design (a copy and O(n k^2) work). Anything nearer the
     # threshold goes to the QR, which decides and names the terms as before.
     if n >= k and np.all(np.isfinite(X)):
-        gram = column_gram(as_columns(X)) / np.outer(scale, scale)
-        eig = np.linalg.eigvalsh(gram)
-        if eig[-1] > 0 and eig[0] > 1e4 * tol**2 * eig[-1]:
-            return
+        with np.errstate(all="ignore"):  # tiny or huge columns: decided by the QR below
+            gram = (column_gram(as_columns(X)) / scale[:, None]) / scale[None, :]
+        if np.all(np.isfinite(gram)):
+            eig = np.linalg.eigvalsh(gram)
+            if eig[-1] > 0 and eig[0] > 1e4 * tol**2 * eig[-1]:
+                return
     Xs = X / scale
 
     def rank(cols: list[int]) -> int:
