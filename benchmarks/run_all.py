@@ -27,7 +27,6 @@ import argparse
 import platform
 import sys
 import time
-import warnings
 from datetime import date
 from pathlib import Path
 
@@ -85,19 +84,12 @@ def pooled(repeat: int) -> list[Row]:
     t_ours, _ = timed(lambda: model.fit(cluster="state_abbr"), repeat)
     rows.append(("SPID pooled: logit, policy + year absorbed", size, "diffusion", t_ours))
     try:
-        import pyfixest as pf
+        import pyfixest  # noqa: F401
     except ImportError:
         rows.append(("SPID pooled: logit, policy + year absorbed", size, "pyfixest feglm", None))
         return rows
     frame = rs.frame
-
-    def fixest():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pf.feglm("event ~ world + division | policy + year", data=frame,
-                            family="logit", vcov={"CRV1": "state_abbr"})
-
-    t_pf, _ = timed(fixest, repeat)
+    t_pf, _ = timed(lambda: bench_pooled.fit_fixest(frame), repeat)
     rows.append(("SPID pooled: logit, policy + year absorbed", size, "pyfixest feglm", t_pf))
     return rows
 
