@@ -310,6 +310,7 @@ def _rerun_problems(key: str, new: dict, old: dict) -> list[str]:
 
 
 @pytest.mark.r
+@pytest.mark.slow  # about 25 s: CI runs it with the slow studies (pytest -m slow)
 def test_r_script_reproduces_fixtures(tmp_path):
     """Rerun frailty.R for an AGQ and a Laplace case; the fixture must come back."""
     run_r_script(REF / "frailty.R", INPUTS, tmp_path, ",".join(RERUN_CASES), timeout=900)
