@@ -14,7 +14,10 @@ What is timed, each in the same process and the same run:
 * Cox (Efron ties, late entry), ~100k and ~1M rows: diffusion, lifelines
   ``CoxTimeVaryingFitter``, R ``coxph`` (``bench_cox.py``);
 * the pooled SPID fit: all 728 policies, risk set and exposures, then a logit with
-  policy and year effects absorbed, against pyfixest ``feglm`` (``bench_pooled.py``).
+  policy and year effects absorbed, against pyfixest ``feglm`` (``bench_pooled.py``);
+* the directed-dyad builds of ``bench_dyads.py`` (sources that adopted by t-1): SPID one
+  policy and all 728 pooled, CEDAW and the 18 UN treaties in country dyads (no other
+  package builds these; the time is ours alone).
 
 Absolute times depend on the machine and its load; the ratios are what a run shows.
 Every row says which tool and which size; a tool that is not installed is reported as
@@ -94,6 +97,21 @@ def pooled(repeat: int) -> list[Row]:
     return rows
 
 
+def dyads(repeat: int, quick: bool) -> list[Row]:
+    """The directed-dyad build (``bench_dyads.py``; no alternative package builds one)."""
+    import bench_dyads
+
+    rows: list[Row] = []
+    for label, build in bench_dyads.cases():
+        if quick and "pooled" in label:
+            continue
+        t, d = timed(lambda b=build: b("adopted"), repeat)
+        rows.append((f"directed-dyad build: {label}", f"{d.n_obs:,} dyad-years",
+                     "diffusion", t))
+        del d
+    return rows
+
+
 def markdown(rows: list[Row], started: float, quick: bool) -> str:
     lines = [
         "# Benchmarks",
@@ -134,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows = discrete(sizes, repeat) + cox(sizes, repeat)
     rows += pooled(repeat)
+    rows += dyads(repeat, args.quick)
     text = markdown(rows, started, args.quick)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(text)

@@ -21,6 +21,9 @@ CoxHazard
     exact ties, on the calendar or duration clock.
 PiecewiseExponentialHazard, WeibullHazard
     Parametric proportional-hazards models on the same risk sets.
+FineGray, competing_risk_set, cause_specific
+    Competing outcomes: a risk set whose events carry a type, cause-specific hazards and
+    Fine-Gray subdistribution hazards (R ``cmprsk::crr``, ``survival::finegray``).
 SplitPopulationHazard
     Split-population (cure) model: a logit for ever being at risk and a discrete-time
     cloglog hazard for those at risk (units that may never adopt).
@@ -63,6 +66,8 @@ from diffusion.models import (
     SplitPopulationHazard,
     WeibullHazard,
 )
+from diffusion.data.competing import cause_specific, competing_risk_set
+from diffusion.models.competing import FineGray
 from diffusion.results import HazardResults
 from diffusion import effects
 from diffusion.inference.compare import compare
@@ -87,6 +92,9 @@ __all__ = [
     "PiecewiseExponentialHazard",
     "WeibullHazard",
     "SplitPopulationHazard",
+    "FineGray",
+    "competing_risk_set",
+    "cause_specific",
     "HazardResults",
     "DiffusionError",
     "exposure",
