@@ -18,6 +18,16 @@ LOTTERY = (Path(__file__).resolve().parents[2] / "shared" / "reference-data"
            / "policy-diffusion-benchmarks" / "dhb2015" / "lottery.tab")
 
 
+def load_module(path: Path):
+    """Import a script that is not part of the package (``scripts/``, ``tests/reference/``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def read_reference_csv(path: Path) -> pd.DataFrame:
     """Read a fixture input so that its 17-digit numbers become exactly R's doubles.
 

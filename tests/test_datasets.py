@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import load_module
 
 import diffusion.datasets as ds
 from diffusion.datasets import _files
@@ -330,10 +330,7 @@ def test_stale_table_is_a_data_error():
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "scripts" / "build_data.py")
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference-data is absent")

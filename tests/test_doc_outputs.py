@@ -7,17 +7,15 @@ stale number in the documentation.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+
+from _reference import load_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("doc_outputs", ROOT / "scripts" / "doc_outputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "scripts" / "doc_outputs.py")
 
 
 def test_pages_show_every_replication():

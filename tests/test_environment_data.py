@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _reference import load_module
 
 from diffusion.datasets import (
     ENVIRONMENTAL_TREATIES,
@@ -40,10 +40,7 @@ MAX_DIFFERENCE = 6
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "scripts" / "build_data.py")
 
 
 @pytest.fixture(scope="module")

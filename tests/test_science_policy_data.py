@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _reference import load_module
 
 from diffusion.datasets import load_regions, load_science_policy, load_state_system
 
@@ -30,10 +30,7 @@ FINNEMORE_1962 = ["DEU", "SWE", "ITA", "CSK", "IDN", "LBN", "PAK", "BGR", "SLV",
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "scripts" / "build_data.py")
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,12 @@ analytic score).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from _reference import INPUTS, OUTPUTS, REF, read_reference_csv, run_r_script
+from _reference import INPUTS, OUTPUTS, REF, load_module, read_reference_csv, run_r_script
 
 from diffusion import RiskSet
 from diffusion.errors import EstimationError, SpecificationError
@@ -32,11 +31,7 @@ REFERENCE = json.loads((OUTPUTS / "splitpop.json").read_text())
 
 
 def _sim_module():
-    spec = importlib.util.spec_from_file_location("splitpop_make_inputs",
-                                                  REF / "splitpop_make_inputs.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_module(REF / "splitpop_make_inputs.py")
 
 
 @pytest.fixture(scope="module")

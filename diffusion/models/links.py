@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import special
 
 __all__ = ["Link", "LINKS", "get_link"]
@@ -30,10 +29,6 @@ class Link:
     """A binary-response link: name plus derivative formulas."""
 
     name: str
-
-    def statsmodels(self):
-        links = sm.families.links
-        return {"logit": links.Logit, "probit": links.Probit, "cloglog": links.CLogLog}[self.name]()
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
         if self.name == "logit":
