@@ -20,7 +20,7 @@ with standard errors clustered by state. Timed:
 * pyfixest ``feglm("event ~ world + division | policy + year", family="logit",
   vcov={"CRV1": "state_abbr"})`` on the risk set's frame (pyfixest drops the same
   groups; its default small-sample factor counts fewer absorbed parameters, so its
-  standard errors differ in the fourth digit -- see :mod:`diffusion.models.absorb`).
+  standard errors differ in the fourth digit -- see :mod:`diffusion.models.discrete_time.absorb`).
 
 The script prints each time (median of ``--repeat`` runs), the ratio, and the largest
 difference between the two tools' coefficients. Only ratios are meaningful on a shared

@@ -52,10 +52,18 @@ countries, harmonize
     or G&W codes (historical states included) and reports what it could not match.
 """
 
-from diffusion import exposure, simulate
+from diffusion import countries, effects, exposure, report, simulate, time_terms
+from diffusion.countries import harmonize
 from diffusion.data import DyadRiskSet, RiskSet
+from diffusion.data.competing import cause_specific, competing_risk_set
 from diffusion.errors import DiffusionError
-from diffusion import time_terms
+from diffusion.inference.breaks import (
+    BreakSearchWarning,
+    break_search,
+    period_interactions,
+)
+from diffusion.inference.compare import compare
+from diffusion.inference.permutation import PermutationResult, permutation_test
 from diffusion.models import (
     CoxHazard,
     DiscreteTimeHazard,
@@ -66,18 +74,10 @@ from diffusion.models import (
     SplitPopulationHazard,
     WeibullHazard,
 )
-from diffusion.data.competing import cause_specific, competing_risk_set
 from diffusion.models.competing import FineGray
-from diffusion.results import HazardResults
-from diffusion import effects
-from diffusion.inference.compare import compare
-from diffusion.inference.permutation import PermutationResult, permutation_test
-from diffusion.models.breaks import BreakSearchWarning, break_search, period_interactions
-from diffusion.topdown import topdown_test
-from diffusion import report
 from diffusion.report import regression_table
-from diffusion import countries
-from diffusion.countries import harmonize
+from diffusion.results import HazardResults
+from diffusion.topdown import topdown_test
 
 __version__ = "0.1.0"
 

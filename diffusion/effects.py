@@ -77,8 +77,8 @@ from diffusion.data.checks import (
     show,
 )
 from diffusion.errors import DataError, SpecificationError
-from diffusion.models._engines.binary import mean_derivatives
-from diffusion.models._engines.frailty import gauss_hermite
+from diffusion.models.discrete_time._binary import mean_derivatives
+from diffusion.models.discrete_time._frailty import gauss_hermite
 from diffusion.models.design import Design, _clock, build_design
 from diffusion.models.links import Link, get_link
 from diffusion.results.hazard import HazardResults

@@ -21,7 +21,7 @@ from scipy import stats
 import diffusion as d
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
 from diffusion.errors import DiffusionWarning, EstimationError, SpecificationError
-from diffusion.models.breaks import BreakSearch
+from diffusion.inference.breaks import BreakSearch
 
 from _reference import INPUTS, OUTPUTS, read_reference_csv
 

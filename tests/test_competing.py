@@ -32,7 +32,7 @@ from _reference import INPUTS, OUTPUTS, REF, run_r_script
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
 from diffusion.data.competing import cause_specific, competing_risk_set
 from diffusion.errors import DataError, EstimationError, SpecificationError
-from diffusion.models._engines import finegray as engine
+from diffusion.models.competing import _engine as engine
 from diffusion.models.competing import FineGray
 from diffusion.report.incidence import cumulative_incidence, cumulative_incidence_table
 

@@ -16,8 +16,8 @@ from diffusion.errors import (
     SeparationError,
     SpecificationError,
 )
-from diffusion.models._engines import cox as engine
-from diffusion.models._engines import cox_exact
+from diffusion.models.cox import _engine as engine
+from diffusion.models.cox import _exact as cox_exact
 
 
 @pytest.fixture(scope="module")

@@ -38,8 +38,8 @@ import pytest
 from _reference import INPUTS, LOTTERY, OUTPUTS, REF, lottery_frame, run_r_script
 
 from diffusion import CoxHazard, RiskSet
-from diffusion.models._engines import cox as engine
-from diffusion.models._engines import cox_exact
+from diffusion.models.cox import _engine as engine
+from diffusion.models.cox import _exact as cox_exact
 
 R_SCRIPT = REF / "cox.R"
 R_SCRIPT_EXACT_ROBUST = REF / "cox_exact_robust.R"

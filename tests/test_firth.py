@@ -28,7 +28,7 @@ from diffusion import DiscreteTimeHazard, FirthHazard, RiskSet
 from diffusion import time_terms as tt
 from diffusion.datasets import load_lottery
 from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
 
 RTOL_PARAMS = 1e-6
 RTOL_SE = 1e-5

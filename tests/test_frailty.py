@@ -54,7 +54,7 @@ from scipy import integrate, special
 
 from diffusion import DiscreteTimeHazard, FrailtyHazard, RiskSet
 from diffusion.errors import SpecificationError
-from diffusion.models._engines.frailty import (
+from diffusion.models.discrete_time._frailty import (
     FrailtyControl,
     RandomInterceptProblem,
     gauss_hermite,

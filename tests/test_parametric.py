@@ -19,7 +19,7 @@ from scipy import optimize
 import diffusion as d
 from diffusion import PiecewiseExponentialHazard, RiskSet, WeibullHazard
 from diffusion.errors import SeparationError, SpecificationError
-from diffusion.models._engines.parametric import weibull_terms
+from diffusion.models.parametric._engine import weibull_terms
 
 R_SCRIPT = REF / "cox_parametric.R"
 

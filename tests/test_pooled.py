@@ -430,7 +430,7 @@ def test_absorbed_summary_names_the_effects():
 
 @pytest.mark.parametrize("n_factors", [1, 2, 3])
 def test_absorber_residual_is_the_weighted_least_squares_residual(n_factors):
-    from diffusion.models._engines.absorb import Absorber
+    from diffusion.models.discrete_time._absorb import Absorber
 
     rng = np.random.default_rng(n_factors)
     n = 300

@@ -19,7 +19,7 @@ from _reference import INPUTS, OUTPUTS, REF, load_module, read_reference_csv, ru
 
 from diffusion import RiskSet
 from diffusion.errors import EstimationError, SpecificationError
-from diffusion.models._engines.splitpop import SplitPopData, unit_loglik, unit_scores
+from diffusion.models.splitpop._engine import SplitPopData, unit_loglik, unit_scores
 from diffusion.models.splitpop import (
     CureBoundaryWarning,
     SplitPopulationHazard,

@@ -108,7 +108,7 @@ def sandwich_covariance(
     small_sample : {"r", "stata", "none"}
     k_absorbed : int, default 0
         Parameters absorbed outside ``X`` (fixed effects swept out by demeaning, see
-        :mod:`diffusion.models.absorb`); they count in ``K`` of the small-sample factor,
+        :mod:`diffusion.models.discrete_time.absorb`); they count in ``K`` of the small-sample factor,
         as they do in the dummy-variable fit of R ``glm`` + ``sandwich``.
 
     Returns

@@ -46,8 +46,9 @@ import pandas as pd
 from diffusion.data.checks import preview, show
 from diffusion.errors import EstimationError, SpecificationError
 from diffusion.inference.compare import restrict_model
-from diffusion.models._engines.glm import FitControl, fit_binary_glm
+from diffusion.models.control import FitControl
 from diffusion.models.design import _clock, build_design, check_collinearity
+from diffusion.models.discrete_time._glm import fit_binary_glm
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["rolling_origin", "default_origins", "check_origins", "pooled_scores"]

@@ -1,13 +1,28 @@
-"""Hazard models: discrete-time (logit, probit, cloglog) with time terms, bias-reduced
-(Firth) and with a unit random intercept (frailty); Cox, piecewise-exponential and
-Weibull models; split-population (cure) models for units that may never adopt."""
+"""Hazard models, one package per family, each with its engine beside it.
+
+``discrete_time``
+    Logit, probit and cloglog hazards with time terms and absorbed effects,
+    bias-reduced (Firth) and with a unit random intercept (frailty).
+``cox``
+    Cox models with time-varying covariates and late entry, their checks, the
+    proportional-hazards test and predictions.
+``parametric``
+    Piecewise-exponential and Weibull hazards.
+``splitpop``
+    Split-population (cure) models for units that may never adopt.
+``competing``
+    Fine-Gray subdistribution hazards for competing outcomes.
+
+Shared by the families: ``design`` (design matrices from a risk set), ``time_terms``,
+``links`` and ``control`` (:class:`FitControl`).
+"""
 
 from diffusion.models import time_terms
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
 from diffusion.models.cox import CoxHazard
 from diffusion.models.discrete_time import DiscreteTimeHazard
-from diffusion.models.firth import FirthHazard
-from diffusion.models.frailty import FrailtyControl, FrailtyHazard
+from diffusion.models.discrete_time.firth import FirthHazard
+from diffusion.models.discrete_time.frailty import FrailtyControl, FrailtyHazard
 from diffusion.models.parametric import PiecewiseExponentialHazard, WeibullHazard
 from diffusion.models.splitpop import SplitPopulationHazard
 

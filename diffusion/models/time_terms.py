@@ -36,7 +36,13 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from diffusion._notes import Note
-from diffusion.data.checks import MAX_TIME, check_option, check_positive_int, preview, show
+from diffusion.data.checks import (
+    MAX_TIME,
+    check_option,
+    check_positive_int,
+    preview,
+    show,
+)
 from diffusion.errors import SeparationError, SpecificationError
 
 __all__ = ["TimeTerm", "Dummies", "Periods", "Cubic", "Spline", "resolve_time", "natural_spline_basis"]

@@ -181,7 +181,7 @@ def run_treaty(treaty: str, *, name: str | None = None, claims: tuple[Claim, ...
     rs, regions, notes = treaty_risk_set(treaty, start, events=events, end=end)
     formula = "event ~ regional + world + igo + polity2 + log_gdppc"
     if firth:
-        from diffusion.models.firth import FirthHazard
+        from diffusion.models.discrete_time.firth import FirthHazard
 
         spec = FirthHazard
     else:

@@ -434,7 +434,7 @@ def baseline_hazard_table(result: HazardResults) -> pd.DataFrame:
     ``time`` (on the model's clock), ``n_risk``, ``n_events``, ``hazard`` (increment),
     ``cumulative_hazard`` and ``survival`` (within strata, with the strata column).
     """
-    from diffusion.models.cox_predict import cumulate
+    from diffusion.models.cox.predict import cumulate
 
     if not isinstance(result, HazardResults) or "baseline" not in result.extra:
         what = result.model if isinstance(result, HazardResults) else type(result).__name__
@@ -523,13 +523,13 @@ def predicted_adoption_table(model, result: HazardResults, profiles: pd.DataFram
     ``model`` is the :class:`~diffusion.CoxHazard` or
     :class:`~diffusion.DiscreteTimeHazard` that produced ``result``. Cox models use
     :meth:`CoxHazard.predict`; discrete-time models
-    :func:`diffusion.models.discrete_time_predict.predict_profiles`. Both return
+    :func:`diffusion.models.discrete_time.predict.predict_profiles`. Both return
     ``profile``, ``time`` (on the model's clock), ``hazard``, ``cumulative_hazard``,
     ``survival`` and ``adoption``.
     """
     from diffusion.models.cox import CoxHazard
     from diffusion.models.discrete_time import DiscreteTimeHazard
-    from diffusion.models.discrete_time_predict import predict_profiles
+    from diffusion.models.discrete_time.predict import predict_profiles
 
     if isinstance(model, CoxHazard):
         return model.predict(result, profiles, since=since)

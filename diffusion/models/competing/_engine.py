@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from diffusion.models._engines.newton import NewtonFit, newton
+from diffusion.models._newton import NewtonFit, newton
 
 __all__ = ["FineGrayData", "prepare", "evaluate", "fit", "covariance", "censoring_left",
            "truncation_weights"]

@@ -50,17 +50,17 @@ Conventions (R vs Stata vs Python)
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from diffusion._notes import Note
 from diffusion.data.checks import check_option, preview
 from diffusion.errors import ConvergenceError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
-from diffusion.models._engines.firth import fit_firth
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
 from diffusion.models.design import Design, build_design, cluster_column, separation
-from diffusion.models.binary_spec import BinaryHazardSpec
+from diffusion.models.discrete_time._firth import fit_firth
+from diffusion.models.discrete_time.hazard import DiscreteTimeHazard
+from diffusion.models.discrete_time.spec import BinaryHazardSpec
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["FirthHazard"]
@@ -99,8 +99,6 @@ class FirthHazard(BinaryHazardSpec):
     @classmethod
     def from_model(cls, model: object) -> FirthHazard:
         """The same specification as a :class:`~diffusion.DiscreteTimeHazard`, fitted by Firth."""
-        from diffusion.models.discrete_time import DiscreteTimeHazard
-
         if not isinstance(model, DiscreteTimeHazard):
             raise SpecificationError(
                 f"from_model needs a DiscreteTimeHazard, got {type(model).__name__}."

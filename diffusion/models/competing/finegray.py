@@ -68,7 +68,7 @@ from diffusion.data.checks import check_option, listing, preview, show
 from diffusion.data.competing import cause_specific, check_outcome
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import EstimationError, SpecificationError
-from diffusion.models._engines import finegray as engine
+from diffusion.models.competing import _engine as engine
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["FineGray", "FineGrayCov", "FINE_GRAY_COV", "cause_specific", "unit_outcomes"]
@@ -131,7 +131,7 @@ class FineGray:
     -----
     The subdistribution hazard of cause ``k`` is
     ``h_k(t) = -d log(1 - F_k(t)) / dt = h_k0(t) exp(x' beta)``; ``beta`` maximises the
-    weighted partial likelihood of :mod:`diffusion.models._engines.finegray` (formulas
+    weighted partial likelihood of :mod:`diffusion.models.competing._engine` (formulas
     there).
 
     Examples

@@ -3,7 +3,7 @@
 ``DiscreteTimeHazard.from_formula(formula, rs, link=..., absorb=["policy", "year"])``
 fits ``h = F(x' beta + a_policy + b_year)`` without putting the effects in the design:
 they are swept out of every scoring step by weighted alternating projections
-(:mod:`diffusion.models._engines.absorb`). The model has no intercept (the effects
+(:mod:`diffusion.models.discrete_time._absorb`). The model has no intercept (the effects
 absorb it); the reported terms are the covariates' only.
 
 Conventions
@@ -60,9 +60,9 @@ from diffusion.errors import (
     SpecificationError,
 )
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
-from diffusion.models._engines.absorb import Absorber, fit_absorbed_glm
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
 from diffusion.models.design import build_design, check_collinearity
+from diffusion.models.discrete_time._absorb import Absorber, fit_absorbed_glm
 
 if TYPE_CHECKING:  # pragma: no cover
     from diffusion.data.riskset import RiskSet

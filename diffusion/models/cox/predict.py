@@ -10,17 +10,28 @@ the baseline is indexed by year; under the duration clock by the years since ent
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
 from diffusion.data.checks import preview, show
 from diffusion.errors import DataError, SpecificationError
+from diffusion.models.cox.sample import CoxSample
+from diffusion.models.design import Spec
 
 if TYPE_CHECKING:  # pragma: no cover
-    from diffusion.models.cox import CoxHazard
     from diffusion.results.hazard import HazardResults
+
+
+class CoxModel(Protocol):
+    """What prediction needs of a Cox model (:class:`~diffusion.CoxHazard` has it)."""
+
+    spec: Spec
+    strata: str | None
+
+    def sample(self, *, extra_columns: Sequence[str] = ()) -> CoxSample: ...
 
 __all__ = ["cumulate", "predict_profiles"]
 
@@ -36,7 +47,7 @@ def cumulate(baseline: pd.DataFrame, strata: str | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _profile_matrix(model: CoxHazard, result: HazardResults, profiles: pd.DataFrame) -> np.ndarray:
+def _profile_matrix(model: CoxModel, result: HazardResults, profiles: pd.DataFrame) -> np.ndarray:
     """Encode the profiles exactly as the estimation rows (levels, transformations)."""
     if not isinstance(profiles, pd.DataFrame) or not len(profiles):
         raise DataError("profiles must be a non-empty DataFrame with one row per profile.")
@@ -66,7 +77,7 @@ def _profile_matrix(model: CoxHazard, result: HazardResults, profiles: pd.DataFr
     return X
 
 
-def predict_profiles(model: CoxHazard, result: HazardResults, profiles: pd.DataFrame, *,
+def predict_profiles(model: CoxModel, result: HazardResults, profiles: pd.DataFrame, *,
                      since: float | None = None) -> pd.DataFrame:
     """See :meth:`CoxHazard.predict`."""
     X = _profile_matrix(model, result, profiles)

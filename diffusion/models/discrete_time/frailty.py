@@ -55,12 +55,7 @@ from diffusion._notes import Note
 from diffusion.data.checks import check_positive_int, preview, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import ConvergenceError, EstimationError, SpecificationError
-from diffusion.models._engines.frailty import (
-    FrailtyControl,
-    RandomInterceptProblem,
-    fit_random_intercept,
-)
-from diffusion.models._engines.glm import FitControl, fit_binary_glm
+from diffusion.models.control import FitControl
 from diffusion.models.design import (
     Spec,
     build_design,
@@ -68,6 +63,12 @@ from diffusion.models.design import (
     columns_spec,
     formula_spec,
 )
+from diffusion.models.discrete_time._frailty import (
+    FrailtyControl,
+    RandomInterceptProblem,
+    fit_random_intercept,
+)
+from diffusion.models.discrete_time._glm import fit_binary_glm
 from diffusion.models.links import Link, get_link
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
 from diffusion.results.frailty import FrailtyResults

@@ -33,9 +33,11 @@ import numpy as np
 from diffusion.data.checks import check_option, preview
 from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
-from diffusion.models._engines.glm import FitControl, fit_binary_glm
-from diffusion.models.binary_spec import BinaryHazardSpec
+from diffusion.models.control import FitControl
 from diffusion.models.design import Design, build_design, cluster_column, separation
+from diffusion.models.discrete_time._glm import fit_binary_glm
+from diffusion.models.discrete_time.absorb import cluster_columns, fit_absorbed
+from diffusion.models.discrete_time.spec import BinaryHazardSpec
 from diffusion.models.links import Link
 from diffusion.results.hazard import HazardResults
 
@@ -48,7 +50,7 @@ class DiscreteTimeHazard(BinaryHazardSpec):
     """Discrete-time hazard model (logit, probit or cloglog) on a risk set.
 
     ``from_formula(..., absorb=["policy", "year"])`` absorbs fixed effects (see
-    :mod:`diffusion.models.absorb`); ``fit(cluster=["unit", "policy"])`` clusters two ways.
+    :mod:`diffusion.models.discrete_time.absorb`); ``fit(cluster=["unit", "policy"])`` clusters two ways.
 
     Parameters
     ----------
@@ -108,9 +110,7 @@ class DiscreteTimeHazard(BinaryHazardSpec):
             non-convergence.
         """
         if self.absorb or isinstance(cluster, (list, tuple)):
-            # absorbed effects or multi-way clustering: diffusion.models.absorb
-            from diffusion.models.absorb import fit_absorbed
-
+            # absorbed effects or multi-way clustering: diffusion.models.discrete_time.absorb
             if self.absorb:
                 return fit_absorbed(self, cov_type=cov_type, cluster=cluster,
                                     information=information, small_sample=small_sample,
@@ -157,8 +157,6 @@ class DiscreteTimeHazard(BinaryHazardSpec):
     def _fit_multiway(self, *, cov_type: str, cluster: Any, information: str,
                       small_sample: str, control: FitControl | None) -> HazardResults:
         """``cluster=[a, b]`` without absorbed effects: fit once, multi-way covariance."""
-        from diffusion.models.absorb import cluster_columns
-
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         cols = cluster_columns(self.risk_set, cov_type, cluster)
         first = self.fit(cov_type=cov_type, cluster=cols[0], information=information,

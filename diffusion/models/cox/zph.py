@@ -24,19 +24,27 @@ with ``ties="exact"`` are tested with Breslow weights, as R does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from diffusion.data.checks import check_option
-from diffusion.models._engines import cox as engine
+from diffusion.data.riskset import RiskSet
+from diffusion.models.cox import _engine as engine
+from diffusion.models.cox.sample import CoxSample
 from diffusion.results.ph_test import ProportionalHazardsTest
 
 if TYPE_CHECKING:  # pragma: no cover
-    from diffusion.models.cox import CoxHazard, CoxSample
     from diffusion.results.hazard import HazardResults
+
+
+class CoxModel(Protocol):
+    """What the test needs of a Cox model (:class:`~diffusion.CoxHazard` has it)."""
+
+    risk_set: RiskSet
+    strata: str | None
 
 __all__ = ["proportional_hazards_test", "TRANSFORMS"]
 
@@ -75,7 +83,7 @@ def _term_columns(s: CoxSample) -> list[tuple[str, list[int]]]:
     return terms
 
 
-def proportional_hazards_test(model: CoxHazard, result: HazardResults, s: CoxSample, *,
+def proportional_hazards_test(model: CoxModel, result: HazardResults, s: CoxSample, *,
                               transform: str) -> ProportionalHazardsTest:
     """See :meth:`CoxHazard.test_proportional_hazards`."""
     transform = check_option(transform, TRANSFORMS, name="transform")

@@ -20,7 +20,7 @@ between scoring steps (the weights change little once the fit settles), so later
 need few sweeps; the alternating projections are not accelerated (no Irons-Tuck), so
 three or more large, weakly connected factors converge slowly.
 
-The kernels of the binary engine (:mod:`diffusion.models._engines.glm`: link
+The kernels of the binary engine (:mod:`diffusion.models.discrete_time._glm`: link
 derivatives and log-likelihood in place, the equilibrated Cholesky solve, R's
 starting values) are reused, not copied.
 """
@@ -35,7 +35,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from diffusion._linalg import as_columns, column_dots, column_gram
-from diffusion.models._engines.glm import FitControl, _Kernel, _solve, _start_eta, halve_step
+from diffusion.models.control import FitControl
+from diffusion.models.discrete_time._glm import _Kernel, _solve, _start_eta, halve_step
 from diffusion.models.links import Link
 
 __all__ = ["Absorber", "AbsorbedFit", "fit_absorbed_glm", "DIRECT_MAX"]

@@ -76,9 +76,7 @@ from diffusion.errors import (
     SpecificationError,
 )
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
-from diffusion.models._engines.glm import FitControl, fit_binary_glm
-from diffusion.models._engines.splitpop import SplitPopData, fit_splitpop
-from diffusion.models.binary_spec import check_risk_set
+from diffusion.models.control import FitControl
 from diffusion.models.design import (
     Spec,
     build_design,
@@ -87,7 +85,10 @@ from diffusion.models.design import (
     columns_spec,
     formula_spec,
 )
+from diffusion.models.discrete_time._glm import fit_binary_glm
+from diffusion.models.discrete_time.spec import check_risk_set
 from diffusion.models.links import get_link
+from diffusion.models.splitpop._engine import SplitPopData, _parts, fit_splitpop
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
 from diffusion.results.hazard import HazardResults
 
@@ -390,8 +391,6 @@ def cure_probabilities(result: HazardResults) -> pd.DataFrame:
         being a never-adopter given survival through the unit's last row:
         ``(1 - pi_i) / ((1 - pi_i) + pi_i S_i)`` for censored units, 0 for adopters.
     """
-    from diffusion.models._engines.splitpop import _parts
-
     state = _state(result)
     data: SplitPopData = state["data"]
     theta = result._params

@@ -41,14 +41,14 @@ labelled ``method = "exact"`` (``coxexact.fit``, ``Surv(time, status)`` data), b
 robust variance of ``coxph(..., ties = "exact", cluster = id)`` uses Breslow's score
 residuals (C ``agscore2``) at the exact estimate, which do not sum to zero there.
 ``CoxHazard.fit(score_residuals="breslow")`` reproduces that with
-:func:`diffusion.models._engines.cox.score_residuals` on Breslow slots.
+:func:`diffusion.models.cox._engine.score_residuals` on Breslow slots.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from diffusion.models._engines.cox import (
+from diffusion.models.cox._engine import (
     CoxData,
     group_sums,
     over_risk,

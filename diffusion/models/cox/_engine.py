@@ -4,7 +4,7 @@ Everything here works on plain arrays, is independent of the risk-set machinery,
 is vectorised: risk-set sums are cumulative sums over the sorted event times (a
 difference array added at each row's entry and removed at its exit), so there is no
 Python loop over event times or rows. The exact (conditional logistic) likelihood
-lives in :mod:`diffusion.models._engines.cox_exact`.
+lives in :mod:`diffusion.models.cox._exact`.
 
 Notation (Therneau & Grambsch 2000, ch. 3)
 ------------------------------------------
@@ -44,7 +44,7 @@ import numpy as np
 
 # one Newton-Raphson solver for every engine; re-exported here, where Cox models use it
 from diffusion._linalg import column_gram
-from diffusion.models._engines.newton import NewtonFit, newton
+from diffusion.models._newton import NewtonFit, newton
 
 __all__ = [
     "CoxData",

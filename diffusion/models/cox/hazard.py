@@ -52,7 +52,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -62,10 +61,10 @@ from diffusion.data.riskset import RiskSet
 from diffusion.errors import SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
 from diffusion.inference.score_covariance import score_covariance
-from diffusion.models._engines import cox as engine
-from diffusion.models._engines import cox_exact
-from diffusion.models._engines.glm import FitControl
-from diffusion.models.cox_checks import (
+from diffusion.models.control import FitControl
+from diffusion.models.cox import _engine as engine
+from diffusion.models.cox import _exact as cox_exact
+from diffusion.models.cox.checks import (
     check_aliasing,
     check_constant,
     check_divergence,
@@ -73,8 +72,18 @@ from diffusion.models.cox_checks import (
     check_strata_events,
     inverse,
 )
+from diffusion.models.cox.predict import cumulate, predict_profiles
+from diffusion.models.cox.sample import (
+    CLOCKS,
+    SCORE_RESIDUALS,
+    TIES,
+    Clock,
+    CoxSample,
+    ScoreResiduals,
+    Ties,
+)
+from diffusion.models.cox.zph import proportional_hazards_test
 from diffusion.models.design import (
-    Design,
     Spec,
     build_design,
     cluster_column,
@@ -85,32 +94,6 @@ from diffusion.results.hazard import HazardResults
 
 __all__ = ["CoxHazard", "Ties", "Clock", "ScoreResiduals", "TIES", "CLOCKS",
            "SCORE_RESIDUALS"]
-
-Ties = Literal["efron", "breslow", "exact"]
-Clock = Literal["calendar", "duration"]
-ScoreResiduals = Literal["likelihood", "breslow"]
-TIES = ("efron", "breslow", "exact")
-CLOCKS = ("calendar", "duration")
-SCORE_RESIDUALS = ("likelihood", "breslow")
-
-
-
-@dataclass(frozen=True)
-class CoxSample:
-    """The estimation sample of a Cox model, prepared for the engines."""
-
-    design: Design
-    names: tuple[str, ...]
-    X: np.ndarray  # uncentred covariates
-    start: np.ndarray
-    stop: np.ndarray
-    stratum: np.ndarray  # codes 0..S-1
-    stratum_labels: tuple
-    data: engine.CoxData
-    tied: object  # exact-ties layout, or None
-    initial: tuple  # (loglik, score, info) at beta = 0 (Efron/Breslow weights)
-    sd: np.ndarray  # standard deviations of the covariates
-
 
 @dataclass(frozen=True, eq=False)
 class CoxHazard:
@@ -136,8 +119,8 @@ class CoxHazard:
     events, Breslow's log partial likelihood is
     ``sum_events x' beta - sum_tau d log S0(tau)``; Efron's replaces the ``l``-th of
     the ``d`` terms by ``log(S0 - (l/d) D0)``, ``D0`` the sum over the tied events.
-    See :mod:`diffusion.models._engines.cox` and
-    :mod:`diffusion.models._engines.cox_exact`.
+    See :mod:`diffusion.models.cox._engine` and
+    :mod:`diffusion.models.cox._exact`.
 
     Examples
     --------
@@ -314,7 +297,7 @@ class CoxHazard:
             only with ``ties="exact"`` (ignored by ``cov_type="classic"``).
             ``"likelihood"``: the score residuals of the partial likelihood that was
             maximised -- Efron's, Breslow's, or for exact ties the exact (conditional
-            logistic) residuals of :mod:`diffusion.models._engines.cox_exact`.
+            logistic) residuals of :mod:`diffusion.models.cox._exact`.
             ``"breslow"``: Breslow's score residuals at the estimate, which is what R
             does after ``coxph(..., ties = "exact", cluster = id)`` (see Notes). With
             ``ties="breslow"`` the two are the same; with ``ties="efron"``
@@ -520,8 +503,6 @@ class CoxHazard:
         ``survfit.coxph`` defaults).
         """
         self.check_result(result)
-        from diffusion.models.cox_predict import cumulate
-
         return cumulate(result.extra["baseline"], self.strata)
 
     def predict(
@@ -555,8 +536,6 @@ class CoxHazard:
             ``survfit(fit, newdata = profiles)`` at the event times.
         """
         self.check_result(result)
-        from diffusion.models.cox_predict import predict_profiles
-
         return predict_profiles(self, result, profiles, since=since)
 
     def test_proportional_hazards(self, result: HazardResults, *, transform: str = "km"):
@@ -577,8 +556,6 @@ class CoxHazard:
             ``table`` (chi-square, df, p per term and ``GLOBAL``) and ``residuals``
             (scaled Schoenfeld residuals, one row per event).
         """
-        from diffusion.models.cox_zph import proportional_hazards_test
-
         return proportional_hazards_test(self, result, self._result_sample(result),
                                          transform=transform)
 

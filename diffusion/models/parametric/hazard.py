@@ -46,19 +46,19 @@ from diffusion.data.riskset import RiskSet
 from diffusion.errors import ConvergenceError, SeparationError, SpecificationError
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich_covariance
 from diffusion.inference.score_covariance import score_covariance
-from diffusion.models._engines.glm import FitControl
-from diffusion.models._engines.parametric import fit_poisson, fit_weibull
-from diffusion.models.cox import CLOCKS, Clock
-from diffusion.models.cox_checks import check_risk_set
+from diffusion.models.control import FitControl
+from diffusion.models.cox.checks import check_risk_set
+from diffusion.models.cox.sample import CLOCKS, Clock
 from diffusion.models.design import (
     Design,
     Spec,
     build_design,
-    check_generated,
     check_collinearity,
+    check_generated,
     columns_spec,
     formula_spec,
 )
+from diffusion.models.parametric._engine import fit_poisson, fit_weibull
 from diffusion.models.time_terms import Periods
 from diffusion.results.hazard import HazardResults
 

@@ -19,6 +19,7 @@ from diffusion.data.checks import show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import SpecificationError
 from diffusion.models.design import Design, Spec, columns_spec, formula_spec
+from diffusion.models.discrete_time.absorb import check_absorb
 from diffusion.models.links import Link, get_link
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
 from diffusion.results.hazard import HazardResults
@@ -45,7 +46,7 @@ class BinaryHazardSpec:
     spec: Spec
     link: Link
     time: TimeTerm | None
-    #: absorbed fixed effects (column names), see :mod:`diffusion.models.absorb`
+    #: absorbed fixed effects (column names), see :mod:`diffusion.models.discrete_time.absorb`
     absorb: tuple[str, ...] = ()
 
     def __init__(
@@ -69,7 +70,7 @@ class BinaryHazardSpec:
         only the right side (``"x1 + x2 + C(region)"``); ``0 +`` removes the intercept.
         ``absorb`` (maximum-likelihood models only): columns whose fixed effects are
         absorbed rather than estimated, e.g. ``["policy", "year"]`` on a pooled risk
-        set (see :mod:`diffusion.models.absorb`).
+        set (see :mod:`diffusion.models.discrete_time.absorb`).
         """
         self = cls.__new__(cls)
         self._set(risk_set, link, time)
@@ -79,8 +80,6 @@ class BinaryHazardSpec:
                 raise SpecificationError(
                     f"{cls.__name__} does not absorb fixed effects; use DiscreteTimeHazard, "
                     f"or put the effects in the formula as C(name).")
-            from diffusion.models.absorb import check_absorb
-
             object.__setattr__(self, "absorb",
                                check_absorb(absorb, risk_set, self.spec.variables))
         return self

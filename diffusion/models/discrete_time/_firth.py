@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-from diffusion.models._engines.binary import d2_over_d1
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
+from diffusion.models.discrete_time._binary import d2_over_d1
 from diffusion.models.links import Link
 
 __all__ = ["FirthFit", "fit_firth", "adjusted_score_terms"]

@@ -26,24 +26,20 @@ gives ``h``; ``cumprod(1 - h)`` gives ``S`` (checked in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from diffusion.data.checks import preview, show
 from diffusion.errors import DataError, SpecificationError
 from diffusion.models.design import build_design
+from diffusion.models.discrete_time.spec import BinaryHazardSpec
 from diffusion.models.time_terms import Dummies
 from diffusion.results.hazard import HazardResults
-
-if TYPE_CHECKING:  # pragma: no cover
-    from diffusion.models.discrete_time import DiscreteTimeHazard
 
 __all__ = ["predict_profiles"]
 
 
-def _check_result(model: DiscreteTimeHazard, result: HazardResults) -> None:
+def _check_result(model: BinaryHazardSpec, result: HazardResults) -> None:
     if isinstance(result, HazardResults) and result.extra.get("absorb"):
         raise SpecificationError(
             f"predictions need the absorbed effects ({', '.join(result.extra['absorb'])}), "
@@ -61,7 +57,7 @@ def _check_result(model: DiscreteTimeHazard, result: HazardResults) -> None:
         )
 
 
-def _profile_covariates(model: DiscreteTimeHazard, design, names: tuple[str, ...],
+def _profile_covariates(model: BinaryHazardSpec, design, names: tuple[str, ...],
                         profiles: pd.DataFrame) -> np.ndarray:
     """Encode the profiles exactly as the estimation rows (levels, transformations)."""
     if not isinstance(profiles, pd.DataFrame) or not len(profiles):
@@ -103,13 +99,13 @@ def _profile_covariates(model: DiscreteTimeHazard, design, names: tuple[str, ...
     return frame.to_numpy(dtype=np.float64)
 
 
-def predict_profiles(model: DiscreteTimeHazard, result: HazardResults, profiles: pd.DataFrame,
+def predict_profiles(model: BinaryHazardSpec, result: HazardResults, profiles: pd.DataFrame,
                      *, since: float | None = None) -> pd.DataFrame:
     """Predicted hazard, survival and adoption probability by period for covariate profiles.
 
     Parameters
     ----------
-    model : DiscreteTimeHazard
+    model : BinaryHazardSpec
     result : HazardResults
         This model's fit.
     profiles : DataFrame

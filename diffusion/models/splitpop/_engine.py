@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from diffusion.models._engines.newton import newton
+from diffusion.models._newton import newton
 
 __all__ = ["SplitPopData", "SplitPopFit", "unit_loglik", "unit_scores", "fit_splitpop",
            "numeric_hessian"]

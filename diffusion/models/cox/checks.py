@@ -20,8 +20,8 @@ from diffusion.errors import (
     SeparationError,
     SpecificationError,
 )
-from diffusion.models._engines import cox as engine
-from diffusion.models._engines.glm import FitControl
+from diffusion.models.control import FitControl
+from diffusion.models.cox import _engine as engine
 
 __all__ = ["check_risk_set", "check_strata_events", "check_constant", "check_aliasing",
            "check_divergence", "inverse"]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse, special
 
-from diffusion.models._engines.binary import (
+from diffusion.models.discrete_time._binary import (
     expected_weight,
     expected_weight_slope,
     loglik_derivatives,

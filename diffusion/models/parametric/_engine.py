@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from diffusion.models._engines.newton import newton
+from diffusion.models._newton import newton
 
 __all__ = ["ParametricFit", "fit_poisson", "fit_weibull", "weibull_terms"]
 

@@ -40,37 +40,13 @@ import numpy as np
 from scipy import linalg, special
 
 from diffusion._linalg import as_columns, column_dots, column_gram, column_matvec
+from diffusion.models.control import FitControl
 from diffusion.models.links import Link
 
-__all__ = ["FitControl", "GLMFit", "fit_binary_glm"]
+__all__ = ["GLMFit", "fit_binary_glm"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 _TINY = np.finfo(np.float64).tiny
-
-
-@dataclass(frozen=True)
-class FitControl:
-    """Iteration settings of every iterative fit.
-
-    Attributes
-    ----------
-    tol : float
-        Tolerance on the relative change of the deviance (R's ``epsilon``); used by
-        the engines that stop on the objective (Cox, parametric).
-    max_iter : int
-        Maximum number of scoring (IRLS) iterations.
-    gtol : float
-        The binary-response fit stops when the largest scoring step is below
-        ``gtol * max(1, max |beta|)``.
-    max_newton : int
-        Extra iterations allowed after ``max_iter`` for the final steps (kept for
-        compatibility with earlier versions, which polished statsmodels' fit).
-    """
-
-    tol: float = 1e-12
-    max_iter: int = 200
-    gtol: float = 1e-11
-    max_newton: int = 25
 
 
 @dataclass(frozen=True)

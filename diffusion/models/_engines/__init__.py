@@ -1,1 +1,0 @@
-"""Thin adapters around third-party estimators, returning plain arrays."""
