@@ -10,6 +10,9 @@ exposure
     Regional, world and network exposure measures.
 DiscreteTimeHazard
     Discrete-time logit / probit / cloglog hazard models with time dependence.
+ChunkedDiscreteTimeHazard, write_chunks, open_chunks
+    The discrete-time model fitted chunk by chunk (a directory of Parquet chunks, or a
+    Dask DataFrame on a cluster) for risk sets bigger than memory.
 FirthHazard, FrailtyHazard
     The same models fitted by bias reduction (rare events, separation; R ``brglm2``)
     and with a normal random intercept per unit (R ``lme4::glmer``).
@@ -64,7 +67,9 @@ from diffusion.inference.breaks import (
 )
 from diffusion.inference.compare import compare
 from diffusion.inference.permutation import PermutationResult, permutation_test
+from diffusion.data.chunks import open_chunks, write_chunks
 from diffusion.models import (
+    ChunkedDiscreteTimeHazard,
     CoxHazard,
     DiscreteTimeHazard,
     FirthHazard,
@@ -85,6 +90,9 @@ __all__ = [
     "RiskSet",
     "DyadRiskSet",
     "DiscreteTimeHazard",
+    "ChunkedDiscreteTimeHazard",
+    "write_chunks",
+    "open_chunks",
     "FirthHazard",
     "FrailtyHazard",
     "effects",

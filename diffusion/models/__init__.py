@@ -20,7 +20,7 @@ Shared by the families: ``design`` (design matrices from a risk set), ``time_ter
 from diffusion.models import time_terms
 from diffusion.models.control import FitControl
 from diffusion.models.cox import CoxHazard
-from diffusion.models.discrete_time import DiscreteTimeHazard
+from diffusion.models.discrete_time import ChunkedDiscreteTimeHazard, DiscreteTimeHazard
 from diffusion.models.discrete_time.firth import FirthHazard
 from diffusion.models.discrete_time.frailty import FrailtyControl, FrailtyHazard
 from diffusion.models.parametric import PiecewiseExponentialHazard, WeibullHazard
@@ -28,6 +28,7 @@ from diffusion.models.splitpop import SplitPopulationHazard
 
 __all__ = [
     "DiscreteTimeHazard",
+    "ChunkedDiscreteTimeHazard",
     "FirthHazard",
     "FrailtyHazard",
     "FrailtyControl",
