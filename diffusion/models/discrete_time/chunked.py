@@ -83,7 +83,12 @@ from diffusion.errors import (
 )
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
 from diffusion.models.control import FitControl
-from diffusion.models.discrete_time._glm import _Kernel, _link_in_place, _solve, _start_eta
+from diffusion.models.discrete_time._glm import (
+    _Kernel,
+    _link_in_place,
+    _solve,
+    _start_eta,
+)
 from diffusion.models.links import Link, get_link
 from diffusion.results.hazard import HazardResults
 
