@@ -27,7 +27,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from _reference import INPUTS, OUTPUTS, REF, run_r_script
+from _reference import INPUTS, OUTPUTS, REF, read_reference_csv, run_r_script
 
 from diffusion import CoxHazard, DiscreteTimeHazard, RiskSet
 from diffusion.data.competing import cause_specific, competing_risk_set
@@ -37,7 +37,10 @@ from diffusion.models.competing import FineGray
 from diffusion.report.incidence import cumulative_incidence, cumulative_incidence_table
 
 R_SCRIPT = REF / "competing.R"
+R_SCRIPT_TV = REF / "competing_tv.R"
 REFERENCE = json.loads((OUTPUTS / "competing_sim.json").read_text())
+REFERENCE_TV = json.loads((OUTPUTS / "competing_tv.json").read_text())
+TOL_TV = 1e-10
 TOL_FG = 1e-6
 TOL_FINEGRAY = 5e-3
 RTOL_COX = 1e-6
@@ -191,6 +194,93 @@ def test_censoring_weights_hand_case():
     np.testing.assert_allclose(data.W[:, 0], [0.75, 0.5])
 
 
+# ------------------------------------------------ Fine-Gray, time-varying covariates
+@pytest.fixture(scope="module")
+def rows_tv() -> pd.DataFrame:
+    return read_reference_csv(INPUTS / "competing_tv.csv").fillna({"status": ""})
+
+
+@pytest.fixture(scope="module")
+def rs_tv(rows_tv) -> RiskSet:
+    g = rows_tv.groupby("unit")
+    units = pd.DataFrame({"start": g.year.min(), "end": g.year.max(),
+                          "how": g.status.last()}).reset_index()
+    ev = units.loc[units.how != "", ["unit", "end", "how"]].rename(columns={"end": "year"})
+    rs = competing_risk_set(ev, unit="unit", time="year", outcome="how",
+                            membership=units[["unit", "start", "end"]], end=1990)
+    by_row = rows_tv.set_index(["unit", "year"])
+    key = pd.MultiIndex.from_arrays([rs.frame.unit, rs.frame.year])
+    return rs.assign(x2=lambda f: by_row.x2.reindex(key).to_numpy(),
+                     z=lambda f: by_row.z.reindex(key).to_numpy())
+
+
+@pytest.mark.parametrize("clock", ["duration", "calendar"])
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_time_varying_equals_finegray_coxph(rs_tv, clock, cause):
+    """survival::finegray on (start, stop] rows + coxph(ties = "breslow", id = unit)."""
+    ref = REFERENCE_TV[f"finegray_tv_{clock}_{cause}"]
+    model = FineGray(rs_tv, covariates=["x2", "z"], outcome="how", cause=cause, clock=clock,
+                     weights="finegray")
+    robust, classic = model.fit(), model.fit(cov_type="classic")
+    assert robust.cov_type == "robust" and robust.extra["time_varying"] == ("z",)
+    np.testing.assert_allclose(robust.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_TV)
+    np.testing.assert_allclose(robust.cov.to_numpy(), _matrix(ref["robust_var"]), rtol=0,
+                               atol=TOL_TV)
+    np.testing.assert_allclose(classic.cov.to_numpy(), _matrix(ref["naive_var"]), rtol=0,
+                               atol=TOL_TV)
+    assert robust.loglik == pytest.approx(ref["loglik"], abs=1e-9)
+    assert robust.n_units == REFERENCE_TV["n_units"]
+    # every unit that ended with the other outcome is carried forward, and counted
+    other = robust.extra["n_competing"]
+    assert [n.count for n in robust.notes if n.kind == "fine_gray_carry_forward"] == [other]
+
+
+def test_time_varying_hand_case_carries_the_last_value_forward():
+    """No censoring before the last time, so every weight is 1 (times 1, 2, 3).
+
+    A ends with the other cause at 1 (x = 1, carried forward); B fails at 2 (x: 0, 2);
+    C fails at 3 (x: 0, 1, 3); D is censored at 3 (x: 5, 5, 0). At beta = 0:
+    t = 2: risk set A 1, B 2, C 1, D 5 (mean 9/4, variance 43/16), event B: 2 - 9/4;
+    t = 3: risk set A 1, C 3, D 0 (mean 4/3, variance 14/9), event C: 3 - 4/3.
+    """
+    path = np.array([[1.0, 1, 1], [0, 2, 2], [0, 1, 3], [5, 5, 0]])[:, :, None]
+    data = engine.prepare(path, np.array([1.0, 2, 3, 3]), np.array([2, 1, 1, 0]),
+                          grid=np.array([1.0, 2, 3]))
+    ev = engine.evaluate(data, np.zeros(1))
+    assert ev.score[0] == pytest.approx(-1 / 4 + 5 / 3, abs=1e-14)
+    assert ev.info[0, 0] == pytest.approx(43 / 16 + 14 / 9, abs=1e-14)
+    assert ev.loglik == pytest.approx(-np.log(4) - np.log(3), abs=1e-14)
+
+
+@pytest.mark.parametrize("weights", ["crr", "finegray"])
+def test_time_varying_engine_equals_constant_when_nothing_varies(rs, weights):
+    """Invariance: constant paths on a grid give the unit-level fit, every covariance."""
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause="a", weights=weights)
+    table, status, _ = model.sample()
+    X = table[["x1", "x2"]].to_numpy(dtype=float)
+    time = table["time"].to_numpy(dtype=float)
+    grid = np.arange(1.0, time.max() + 1)
+    flat = engine.prepare(X, time, status, weights)
+    paths = engine.prepare(np.repeat(X[:, None, :], len(grid), axis=1), time, status,
+                           weights, grid=grid)
+    b_flat, b_paths = engine.fit(flat).params, engine.fit(paths).params
+    np.testing.assert_allclose(b_paths, b_flat, rtol=0, atol=1e-12)
+    for kind in ("crr", "robust", "classic"):
+        np.testing.assert_allclose(engine.covariance(paths, b_flat, kind),
+                                   engine.covariance(flat, b_flat, kind), rtol=1e-12)
+
+
+def test_time_varying_missing_value_drops_the_unit(rs_tv):
+    frame = rs_tv.frame
+    hole = frame.index[(frame.unit == "u001")][2]
+    rs_hole = rs_tv.assign(z_hole=lambda f: f["z"].mask(f.index == hole))
+    res = FineGray(rs_hole, covariates=["x2", "z_hole"], outcome="how", cause="a",
+                   weights="finegray").fit()
+    assert res.n_units == REFERENCE_TV["n_units"] - 1
+    [note] = [n for n in res.notes if n.kind == "listwise_deletion"]
+    assert note.count == 1 and "u001" in note.message
+
+
 # ---------------------------------------------------------------- cause-specific
 @pytest.mark.parametrize("cause", ["a", "b"])
 def test_cause_specific_cox_equals_coxph(rs, cause):
@@ -302,12 +392,31 @@ def test_not_an_outcome_column_is_refused():
         cause_specific(rs, outcome="year", cause="r")
 
 
-def test_time_varying_covariate_is_refused_by_fine_gray():
+def test_time_varying_covariate_is_refused_with_crr_weights():
     rs = competing_risk_set(_ev(), unit="c", time="year", outcome="how", units=list("ABCD"),
                             start=2001, end=2005)
     rs = rs.assign(t=lambda f: f["year"].astype(float))
-    with pytest.raises(SpecificationError, match="vary within 3 unit"):
+    # A has one year (event in 2001); B is the first unit in which t changes
+    with pytest.raises(SpecificationError,
+                       match=r"'t' varies within 3 unit\(s\) \(e\.g\. 'B': 2001 in 2001, "
+                             r"2002 in 2002\).*weights='crr'.*Use weights='finegray'"):
         FineGray(rs, covariates=["t"], outcome="how", cause="r").fit()
+
+
+def test_time_varying_covariate_refuses_the_crr_sandwich(rs_tv, rows_tv):
+    model = FineGray(rs_tv, covariates=["x2", "z"], outcome="how", cause="a",
+                     weights="finegray")
+    # z is a random walk: it varies within every unit with more than one year
+    n_varying = int((rows_tv.groupby("unit").size() > 1).sum())
+    first = rows_tv.loc[rows_tv.unit == "u000", "year"].min()
+    with pytest.raises(SpecificationError,
+                       match=rf"cov_type='crr'.*not available with time-varying covariates: "
+                             rf"'z' varies within {n_varying} unit\(s\) \(e\.g\. 'u000': "
+                             rf"-?[0-9.]+ in {first}, -?[0-9.]+ in {first + 1}\)"
+                             rf".*cov_type='robust'"):
+        model.fit(cov_type="crr")
+    # the constant covariate alone is still crr's model, with crr's sandwich
+    assert FineGray(rs_tv, covariates=["x2"], outcome="how", cause="a").fit().cov_type == "crr"
 
 
 def test_input_tables_are_not_mutated():
@@ -325,6 +434,22 @@ def test_r_script_reproduces_fixtures(tmp_path):
     new = json.loads((tmp_path / "competing_sim.json").read_text())
     for key, block in REFERENCE.items():
         if key == "package_versions":
+            continue
+        for name, values in block.items():
+            np.testing.assert_allclose(np.asarray(new[key][name], dtype=float),
+                                       np.asarray(values, dtype=float), rtol=1e-9, atol=1e-12,
+                                       err_msg=f"{key}.{name}")
+
+
+@pytest.mark.r
+def test_r_script_tv_reproduces_fixtures(tmp_path):
+    run_r_script(R_SCRIPT_TV, tmp_path, REF, timeout=120)
+    new = json.loads((tmp_path / "competing_tv.json").read_text())
+    for key, block in REFERENCE_TV.items():
+        if key == "package_versions":
+            continue
+        if not isinstance(block, dict):  # row and unit counts
+            assert new[key] == block, key
             continue
         for name, values in block.items():
             np.testing.assert_allclose(np.asarray(new[key][name], dtype=float),

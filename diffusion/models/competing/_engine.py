@@ -40,6 +40,14 @@ covariance is ``H^-1 (sum_i (eta_i + psi_i)(eta_i + psi_i)') H^-1``; the ``"robu
 one drops ``psi`` -- the sandwich of a weighted Cox fit clustered by unit, which is what
 R ``coxph(..., weights = fgwt, id = id)`` on ``survival::finegray`` data reports; the
 ``"classic"`` one is ``H^-1`` (coxph's ``naive.var``).
+
+Time-varying covariates. ``x_i`` becomes ``x_i(t_g)``, unit ``i``'s covariates at the
+event time ``t_g``: the values of its year covering ``t_g`` while it is at risk, and
+the values of its last year after it ended with another cause (the weighted rows
+``survival::finegray`` adds after a competing event repeat the last row's covariates).
+Every sum above then takes ``x_i(t_g)`` and ``r_i(t_g) = exp(x_i(t_g)'b)`` at the
+``t_g`` it runs over; an event contributes ``x_i(T_i)``. :func:`prepare` takes the
+covariates as ``(n, m, k)`` values on a grid of ``m`` times, already carried forward.
 """
 
 from __future__ import annotations
@@ -79,9 +87,9 @@ def censoring_left(time: np.ndarray, status: np.ndarray, weights: str = "crr") -
 
 @dataclass(frozen=True, eq=False)
 class FineGrayData:
-    """Arrays prepared once: ``W[g, i] = w_i(t_g)``, event counts, group of each event."""
+    """Arrays prepared once: ``W[g, i] = w_i(t_g)``, ``Xg[g, i] = x_i(t_g)``, event counts."""
 
-    X: np.ndarray
+    X: np.ndarray  # (n, k) covariates at each unit's own time T_i
     time: np.ndarray
     status: np.ndarray
     W: np.ndarray  # (G, n)
@@ -90,12 +98,17 @@ class FineGrayData:
     event_group: np.ndarray  # (n,) group of a cause-1 event, -1 otherwise
     G_left: np.ndarray  # (n,) G(T_i-)
     weights: str = "crr"
+    Xg: np.ndarray | None = None  # (G, n, k); a read-only broadcast of X when constant
 
 
 def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray, weights: str = "crr",
-            entry: np.ndarray | None = None) -> FineGrayData:
+            entry: np.ndarray | None = None, grid: np.ndarray | None = None
+            ) -> FineGrayData:
     """Build the weights ``w_i(t_g)`` of every unit at every cause-1 event time.
 
+    ``X``: ``(n, k)`` covariates constant within unit, or ``(n, m, k)`` time-varying
+    ones, ``X[i, j]`` unit ``i``'s values at time ``grid[j]`` (carried forward after its
+    last time, finite everywhere; every event time must be on ``grid``).
     ``weights``: ``"crr"`` or ``"finegray"``, the risk set of the censoring
     Kaplan--Meier at tied times (:func:`censoring_left`). ``entry``: left truncation
     times (unit ``i`` at risk on ``(entry_i, time_i]``), ``weights="finegray"`` only:
@@ -106,6 +119,17 @@ def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray, weights: str = 
     status = np.asarray(status, dtype=np.int64)
     ev = status == 1
     group_time, deaths = np.unique(time[ev], return_counts=True)
+    if X.ndim == 3:
+        grid = np.asarray(grid, dtype=np.float64)
+        cols = np.searchsorted(grid, group_time)
+        if np.any(cols >= len(grid)) or np.any(grid[np.minimum(cols, len(grid) - 1)]
+                                                != group_time):
+            raise ValueError("every event time must be a time of the covariate grid")
+        Xg = np.ascontiguousarray(X[:, cols, :].transpose(1, 0, 2))
+        own = np.searchsorted(grid, time, side="right") - 1
+        X = X[np.arange(len(time)), np.maximum(own, 0)]
+    else:
+        Xg = np.broadcast_to(X[None, :, :], (len(group_time),) + X.shape)
     later = time[None, :] >= group_time[:, None]
     other = (status == 2)[None, :] & ~later
     if entry is None:
@@ -122,7 +146,7 @@ def prepare(X: np.ndarray, time: np.ndarray, status: np.ndarray, weights: str = 
     event_group = np.full(len(time), -1, dtype=np.int64)
     event_group[ev] = np.searchsorted(group_time, time[ev])
     return FineGrayData(X, time, status, W, group_time, deaths.astype(np.float64),
-                        event_group, G_left, weights)
+                        event_group, G_left, weights, Xg)
 
 
 def truncation_weights(entry: np.ndarray, time: np.ndarray, status: np.ndarray,
@@ -168,26 +192,29 @@ class Evaluation:
     loglik: float
     score: np.ndarray
     info: np.ndarray
-    r: np.ndarray
+    r: np.ndarray  # (G, n): exp(x_i(t_g)'b), scaled
     S0: np.ndarray
     xbar: np.ndarray
 
 
 def evaluate(data: FineGrayData, beta: np.ndarray) -> Evaluation:
     """Log pseudo-likelihood, score and information ``H`` at ``beta``."""
-    X = data.X
-    eta = X @ beta
-    shift = float(eta.max()) if len(eta) else 0.0
+    Xg, W = data.Xg, data.W
+    eta = Xg @ beta  # (G, n)
+    # scale by the largest linear predictor that carries weight (overflow guard)
+    shift = float(np.max(eta, where=W > 0, initial=-np.inf)) if eta.size else 0.0
+    shift = shift if np.isfinite(shift) else 0.0
     r = np.exp(eta - shift)
-    Wr = data.W * r[None, :]
+    Wr = W * r
     S0 = Wr.sum(axis=1)
-    S1 = Wr @ X
+    S1 = np.einsum("gi,gij->gj", Wr, Xg)
     xbar = S1 / S0[:, None]
-    S2 = np.einsum("gi,ij,ik->gjk", Wr, X, X)
+    S2 = np.einsum("gi,gij,gik->gjk", Wr, Xg, Xg)
     d = data.deaths
     ev = data.status == 1
-    loglik = float(eta[ev].sum() - d @ (np.log(S0) + shift))
-    score = X[ev].sum(axis=0) - d @ xbar
+    x_ev = data.X[ev]  # covariates at the event time
+    loglik = float((x_ev @ beta).sum() - d @ (np.log(S0) + shift))
+    score = x_ev.sum(axis=0) - d @ xbar
     info = np.einsum("g,gjk->jk", d / S0, S2) - (xbar * d[:, None]).T @ xbar
     return Evaluation(loglik, score, info, r, S0, xbar)
 
@@ -207,10 +234,10 @@ def fit(data: FineGrayData, *, tol: float = 1e-12, step_tol: float = 1e-8,
 def residuals(data: FineGrayData, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-unit ``eta_i`` (score residual) and ``psi_i`` (censoring term), each (n, k)."""
     ev = evaluate(data, beta)
-    X, W, r, S0, xbar, d = data.X, data.W, ev.r, ev.S0, ev.xbar, data.deaths
+    X, Xg, W, r, S0, xbar, d = data.X, data.Xg, data.W, ev.r, ev.S0, ev.xbar, data.deaths
     # eta: dN part minus the integral against the fitted subdistribution hazard
-    A = W * r[None, :] * (d / S0)[:, None]  # (G, n)
-    eta = -(X * A.sum(axis=0)[:, None] - A.T @ xbar)
+    A = W * r * (d / S0)[:, None]  # (G, n)
+    eta = -(np.einsum("gi,gik->ik", A, Xg) - A.T @ xbar)
     is_ev = data.event_group >= 0
     eta[is_ev] += X[is_ev] - xbar[data.event_group[is_ev]]
     # psi: censoring martingales integrated against q(u) / pi(u)
@@ -232,7 +259,8 @@ def residuals(data: FineGrayData, beta: np.ndarray) -> tuple[np.ndarray, np.ndar
         if not g_in.any() or not j_in.any():
             continue
         B = A[np.ix_(g_in, j_in)]  # (g, j)
-        q[m] = B.sum(axis=0) @ X[j_in] - B.sum(axis=1) @ xbar[g_in]
+        q[m] = (np.einsum("gj,gjk->k", B, Xg[np.ix_(g_in, j_in)])
+                - B.sum(axis=1) @ xbar[g_in])
     # sum over censoring times u <= T_i of q(u) c(u) / pi(u)^2
     step = q * (cens / pi**2)[:, None]
     cum = np.cumsum(step, axis=0)

@@ -192,37 +192,69 @@ class FineGray:
                 f"cause={show(self.cause)}, clock={show(self.clock)}, "
                 f"weights={show(self.weights)})")
 
+    def time_varying(self) -> tuple[str, ...]:
+        """The covariates that take more than one value within some unit (missing ignored)."""
+        f = self.risk_set._frame
+        nunique = f[list(self.covariates)].groupby(f[self.risk_set.unit], sort=False).nunique()
+        return tuple(c for c in self.covariates if (nunique[c] > 1).any())
+
+    def _where_varies(self, which: Sequence[str]) -> str:
+        """``'z' varies within 12 unit(s) (e.g. u003: 0.5 in 1981, 0.7 in 1982)``, per column."""
+        rs = self.risk_set
+        f = rs._frame
+        unit, time = f[rs.unit], f[rs.time]
+        parts = []
+        for c in which:
+            col = f[c]
+            first = col.groupby(unit, sort=False).transform("first")
+            first_year = time.where(col.notna()).groupby(unit, sort=False).transform("min")
+            differs = (col.notna() & (col != first)).to_numpy()
+            i = int(np.argmax(differs))
+            n_units = unit[differs].nunique()
+            parts.append(
+                f"{show(c)} varies within {n_units} unit(s) (e.g. {rs.label(unit.iloc[i])}: "
+                f"{first.iloc[i]:g} in {int(first_year.iloc[i])}, {col.iloc[i]:g} in "
+                f"{int(time.iloc[i])})")
+        return "; ".join(parts)
+
     def sample(self) -> tuple[pd.DataFrame, np.ndarray, tuple[Note, ...]]:
         """One row per unit (:func:`unit_outcomes` plus covariates), the 0/1/2 status, notes.
+
+        The covariate columns hold each unit's values of its last year at risk (for a
+        constant covariate, its only value; for a time-varying one, the values carried
+        forward after a competing event). A unit with a missing covariate value in
+        any of its years is dropped (counted in the notes).
 
         Raises
         ------
         SpecificationError
-            A covariate varies within a unit; ``clock="calendar"`` with late entry.
+            A covariate varies within a unit with ``weights="crr"``; ``clock="calendar"``
+            with late entry with ``weights="crr"``.
         """
         rs = self.risk_set
         f = rs._frame
         notes = list(rs.notes)
         table = unit_outcomes(rs, outcome=self.outcome, clock=self.clock)
         cols = list(self.covariates)
-        g = f.groupby(rs.unit, sort=True)[cols]
-        varying = (g.nunique(dropna=False) > 1)
-        if varying.any().any():
-            which = [c for c in cols if varying[c].any()]
-            units = varying.index[varying.any(axis=1)]
+        varying = self.time_varying()
+        if varying and self.weights == "crr":
             raise SpecificationError(
-                f"covariate(s) {preview(which)} vary within {len(units)} unit(s) (e.g. "
-                f"{listing([rs.label(u) for u in units[:5]])}); the Fine-Gray model here "
-                f"takes one value per unit (crr's cov1). Use the value at entry, or fit "
-                f"cause-specific hazards (cause_specific + CoxHazard) for time-varying "
-                f"covariates.")
-        table[cols] = g.first()
-        missing = table[cols].isna().any(axis=1)
+                f"time-varying covariate(s): {self._where_varies(varying)}. With "
+                f"weights='crr' the Fine-Gray model takes one value per unit (crr's cov1; "
+                f"R crr takes time-varying covariates only as cov2 * tf(t), known "
+                f"functions of time). Use weights='finegray' (the counting-process form of "
+                f"survival::finegray: a unit that ended with another outcome keeps its "
+                f"last values), the value at entry, or cause-specific hazards "
+                f"(cause_specific + CoxHazard).")
+        g = f[cols].groupby(f[rs.unit], sort=True)
+        table[cols] = g.last()
+        missing = f[cols].isna().any(axis=1).groupby(f[rs.unit], sort=True).any()
+        missing = missing.reindex(table.index).to_numpy()
         if missing.any():
             notes.append(Note(
                 "listwise_deletion", int(missing.sum()),
-                f"{int(missing.sum())} unit(s) dropped for missing covariate values: "
-                f"{listing([rs.label(u) for u in table.index[missing]])}."))
+                f"{int(missing.sum())} unit(s) dropped for missing covariate values (in at "
+                f"least one year at risk): {listing([rs.label(u) for u in table.index[missing]])}."))
             table = table.loc[~missing]
         if (self.clock == "calendar" and table["entry"].nunique() > 1
                 and self.weights != "finegray"):
@@ -235,18 +267,52 @@ class FineGray:
                 f"weights do not handle. Use clock='duration' (years since entry), or "
                 f"weights='finegray' (left-truncation weights, as survival::finegray).")
         if table["gap"].any():
+            carried = (f"; time-varying covariates keep their last value through the gap"
+                       if varying else "")
             notes.append(Note(
                 "fine_gray_gap", int(table["gap"].sum()),
                 f"{int(table['gap'].sum())} unit(s) left the system and re-entered; the "
                 f"Fine-Gray time counts the gap as time at risk (crr has no left "
-                f"truncation)."))
+                f"truncation){carried}."))
         status = np.where(table["outcome"].isna().to_numpy(), 0,
                           np.where(table["outcome"].to_numpy() == self.cause, 1, 2))
         if not (status == 1).any():
             raise EstimationError(
                 f"no event of {show(self.outcome)} = {show(self.cause)} in the estimation "
                 f"sample.")
+        if varying and (status == 2).any():
+            n_other = int((status == 2).sum())
+            notes.append(Note(
+                "fine_gray_carry_forward", n_other,
+                f"{n_other} unit(s) ended with another outcome and stay in the "
+                f"subdistribution risk set with the values of their last year at risk for "
+                f"the time-varying covariate(s) {preview(varying)} (as survival::finegray)."))
         return table, status, tuple(notes)
+
+    def _paths(self, table: pd.DataFrame, truncated: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Covariates of each unit of ``table`` on the grid of model times: ``(n, m, k)``.
+
+        Model time of the row of year ``y``: ``y - entry + 1`` (duration), or ``y``
+        (calendar clock with late entry). Values are carried forward through gaps and
+        after the unit's last year, and back before its entry (those cells carry no
+        weight).
+        """
+        rs = self.risk_set
+        f = rs._frame
+        rows = f.loc[f[rs.unit].isin(table.index)]
+        pos = table.index.get_indexer(rows[rs.unit])
+        year = rows[rs.time].to_numpy(dtype=np.float64)
+        tau = year if truncated else year - table["entry"].to_numpy(np.float64)[pos] + 1
+        grid, col = np.unique(tau, return_inverse=True)
+        n, m, k = len(table), len(grid), len(self.covariates)
+        X = np.full((n, m, k), np.nan)
+        X[pos, col] = rows[list(self.covariates)].to_numpy(dtype=np.float64)
+        seen = np.zeros((n, m), dtype=bool)
+        seen[pos, col] = True
+        last_seen = np.maximum.accumulate(np.where(seen, np.arange(m), -1), axis=1)
+        first_seen = np.argmax(seen, axis=1)
+        take = np.where(last_seen >= 0, last_seen, first_seen[:, None])
+        return X[np.arange(n)[:, None], take], grid
 
     def fit(self, *, cov_type: FineGrayCov | None = None) -> HazardResults:
         """Fit the model; return a new, frozen :class:`HazardResults`.
@@ -268,26 +334,42 @@ class FineGray:
         the numbers of competing events and censorings.
         """
         table, status, notes = self.sample()
+        varying = self.time_varying()
         truncated = self.clock == "calendar" and table["entry"].nunique() > 1
         if cov_type is None:
-            cov_type = "robust" if truncated else "crr"
+            cov_type = "robust" if truncated or varying else "crr"
         cov_type = check_option(cov_type, FINE_GRAY_COV, name="cov_type")
         if truncated and cov_type == "crr":
             raise SpecificationError(
                 "cov_type='crr' (Fine & Gray's sandwich) is not available with left "
                 "truncation (calendar clock with late entry); use cov_type='robust', as R "
                 "coxph on finegray data, or clock='duration'.")
-        X = table[list(self.covariates)].to_numpy(dtype=np.float64)
-        if np.linalg.matrix_rank(np.column_stack([np.ones(len(X)), X])) < X.shape[1] + 1:
+        if varying and cov_type == "crr":
+            raise SpecificationError(
+                f"cov_type='crr' (Fine & Gray's sandwich with the censoring term) is not "
+                f"available with time-varying covariates: {self._where_varies(varying)}. "
+                f"No R function computes it for covariates carried forward after a "
+                f"competing event (crr takes only cov2 * tf(t)). Use cov_type='robust' (R "
+                f"coxph on finegray data, clustered by unit) or 'classic'.")
+        if varying:
+            f = self.risk_set._frame
+            X_rows = f.loc[f[self.risk_set.unit].isin(table.index), list(self.covariates)]
+            X_rows = X_rows.to_numpy(dtype=np.float64)
+        else:
+            X_rows = table[list(self.covariates)].to_numpy(dtype=np.float64)
+        if (np.linalg.matrix_rank(np.column_stack([np.ones(len(X_rows)), X_rows]))
+                < X_rows.shape[1] + 1):
             raise SpecificationError(
                 f"the covariates {preview(self.covariates)} are constant or collinear across "
                 f"units; drop one.")
+        X, grid = self._paths(table, truncated) if varying else (X_rows, None)
         if truncated:  # (entry - 1, last] on the calendar clock
             data = engine.prepare(X, table["last"].to_numpy(dtype=np.float64), status,
-                                  self.weights, entry=table["entry"].to_numpy(np.float64) - 1)
+                                  self.weights, entry=table["entry"].to_numpy(np.float64) - 1,
+                                  grid=grid)
         else:
             data = engine.prepare(X, table["time"].to_numpy(dtype=np.float64), status,
-                                  self.weights)
+                                  self.weights, grid=grid)
         fit = engine.fit(data)
         if not fit.converged or fit.diverging:
             raise EstimationError(
@@ -321,6 +403,6 @@ class FineGray:
             # exp(coef) are subdistribution hazard ratios (crr's summary reports them)
             extra={"proportional_hazards": True, "cause": self.cause,
                    "outcome": self.outcome, "clock": self.clock,
-                   "ties": "breslow", "weights": self.weights,
+                   "ties": "breslow", "weights": self.weights, "time_varying": varying,
                    "n_competing": counts[2], "n_censored": counts[0]},
         )
