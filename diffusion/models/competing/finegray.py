@@ -50,8 +50,28 @@ Conventions (R vs diffusion)
   late entry on the calendar clock is refused. A unit that leaves the system and
   re-enters is treated as at risk through the gap (counted in the notes; finegray
   refuses such gaps).
-* Covariates must be constant within unit (crr's ``cov1``); a time-varying covariate is
-  refused -- use the cause-specific models for those.
+* **Time-varying covariates** take ``weights="finegray"``: the counting-process form
+  of R ``survival::finegray(Surv(start, stop, status) ~ ., id = id)`` ("Time dependent
+  covariates are allowed", its help page) followed by ``coxph(Surv(fgstart, fgstop,
+  fgstatus) ~ x, weights = fgwt, id = id, ties = "breslow")``. A unit is at risk in
+  each of its years with that year's values; a unit that ended with another outcome
+  stays in the risk set with the values of its **last year at risk carried forward**
+  (finegray's added rows repeat the last row's covariates), weighted by the censoring
+  survival ratio ``G(t-) / G(T_i-)`` (times ``H`` for late entry), the same weights as
+  for constant covariates. Ties: Breslow. Equal to R to ``1e-10``
+  (``tests/reference/competing_tv.R``, both clocks). Covariances: ``"robust"`` (the
+  default; coxph's id-clustered sandwich) or ``"classic"``. Years missing from a
+  unit's membership (a gap) carry the value before the gap; a unit with a missing
+  value in any year is dropped (both counted in the notes).
+* With ``weights="crr"`` covariates must be constant within unit (crr's ``cov1``): a
+  time-varying column is refused, naming the covariate, a unit and the years where it
+  changes. crr accepts time variation only as ``cov2 * tf(t)``, fixed covariates times
+  known functions of time, which are defined after a competing event; a panel column
+  is observed only while the unit is at risk, so giving it to crr means choosing
+  values after the unit's end -- finegray's carry-forward, which is that other
+  definition. ``cov_type="crr"`` is refused with time-varying covariates for the same
+  reason: no R function computes Fine & Gray's censoring term for carried-forward
+  covariates to check it against.
 """
 
 from __future__ import annotations
@@ -112,7 +132,10 @@ class FineGray:
     risk_set : RiskSet
         Built by :func:`diffusion.data.competing.competing_risk_set`.
     covariates : sequence of str
-        Numeric columns, constant within each unit.
+        Numeric columns. Constant within each unit with ``weights="crr"``; with
+        ``weights="finegray"`` they may vary from year to year (the values of a unit's
+        last year are carried forward after it ends with another outcome; see the
+        module docstring).
     outcome : str
         The outcome column.
     cause : object
@@ -125,7 +148,7 @@ class FineGray:
         units failing in a year at risk of censoring in that year (``"crr"``, R
         ``cmprsk::crr``), or has their events come first (``"finegray"``, R
         ``survival::finegray``). Both are consistent; on yearly data they differ in
-        the third decimal.
+        the third decimal. Time-varying covariates need ``"finegray"``.
 
     Notes
     -----
@@ -323,7 +346,8 @@ class FineGray:
             Fine & Gray's sandwich (R ``crr``), the weighted-Cox sandwich clustered by unit
             (R ``coxph`` on ``finegray`` data), or the inverse information. Default:
             ``"crr"``; ``"robust"`` with left truncation (calendar clock with late
-            entry), for which Fine & Gray's censoring term is not derived here.
+            entry) or time-varying covariates, for which Fine & Gray's censoring term
+            is not derived here (``"crr"`` is then refused).
 
         Notes
         -----
@@ -331,7 +355,17 @@ class FineGray:
         ``loglik``); being weighted, it is not a likelihood, so the AIC and BIC derived
         from it are descriptive only. ``hazard_ratios()`` gives subdistribution hazard
         ratios. ``n_obs`` and ``n_units`` count units (one row each); ``extra`` records
-        the numbers of competing events and censorings.
+        the numbers of competing events and censorings, and ``time_varying`` the
+        covariates that vary within a unit.
+
+        Raises
+        ------
+        SpecificationError
+            ``cov_type="crr"`` with left truncation or with time-varying covariates
+            (the message names a covariate, a unit and the years where it changes);
+            constant or collinear covariates; and everything :meth:`sample` refuses.
+        EstimationError
+            No event of the cause; no convergence (e.g. a covariate separates events).
         """
         table, status, notes = self.sample()
         varying = self.time_varying()
