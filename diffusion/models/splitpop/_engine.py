@@ -34,8 +34,16 @@ from scipy import optimize
 
 from diffusion.models._newton import newton
 
-__all__ = ["DISTRIBUTIONS", "SplitPopData", "SplitPopFit", "increments", "unit_loglik",
-           "unit_scores", "fit_splitpop", "numeric_hessian"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "SplitPopData",
+    "SplitPopFit",
+    "fit_splitpop",
+    "increments",
+    "numeric_hessian",
+    "unit_loglik",
+    "unit_scores",
+]
 
 #: duration parts; the last two have a shape parameter ``log(alpha)``
 DISTRIBUTIONS = ("cloglog", "weibull", "loglogistic")

@@ -1,40 +1,94 @@
-"""Split-population (cure) discrete-time hazard model: units that may never adopt.
+"""Split-population (cure) hazard model: units that may never adopt.
 
 A standard hazard model treats every holdout as a late adopter. The split-population
 model (Schmidt & Witte 1989; Box-Steffensmeier, Radcliffe & Bartels 2005; Svolik
 2008; R ``spduration``, Beger et al. 2017) separates *whether* a unit is at risk at
 all (the risk part, a logit) from *how soon* the units at risk adopt (the duration
-part, here a discrete-time complementary log-log hazard).
+part: a discrete-time cloglog hazard, or a continuous-time Weibull or log-logistic
+distribution, ``distribution=``).
 
 Likelihood
 ----------
 Unit ``i`` has rows ``t = 1..T_i`` in the estimation sample and event indicator
-``d_i`` (an event can only be at its last row). With
+``d_i`` (an event can only be at its last row). Row ``t`` is the interval
+``(d_it - 1, d_it]`` on the **duration clock** ``d_it`` = years since the unit entered
+the risk set (1 in its first year at risk; the clock of ``time_terms`` with
+``scale="duration"``). Let
 
 * ``pi_i = logistic(z_i' gamma)``, the probability that the unit is at risk, where
   ``z_i`` is read from the unit's **first** row in the estimation sample,
-* ``h_it = 1 - exp(-exp(x_it' beta))``, the cloglog hazard of a unit at risk
-  (``x_it`` may include a time term, e.g. ``time="cubic"``), and
-  ``S_i = prod_t (1 - h_it)``::
+* ``dH_it``, the cumulative hazard of a unit at risk over row ``t``'s interval, with
+  that row's covariates ``x_it``:
+
+  - ``"cloglog"``: ``dH_it = exp(x_it' beta)``, so ``h_it = 1 - exp(-dH_it)`` is the
+    complementary log-log hazard (``x_it`` may include a time term, ``time="cubic"``);
+  - ``"weibull"``: ``H(s | x) = (lambda s)^alpha``, ``lambda = exp(-x' beta)``,
+    ``dH_it = H(d_it | x_it) - H(d_it - 1 | x_it)``;
+  - ``"loglogistic"``: ``H(s | x) = log(1 + (lambda s)^alpha)``, same ``lambda``,
+    same difference;
+
+  with ``alpha = exp(a)`` the shape (Weibull: rising hazard if ``alpha > 1``;
+  log-logistic: rising then falling if ``alpha > 1``), and
+* ``h_it = 1 - exp(-dH_it)``, the probability that a unit at risk that has not
+  adopted before row ``t`` adopts in it, ``S_i = exp(-sum_t dH_it)``::
 
     L_i = pi_i * h_iT * prod_{t<T} (1 - h_it)        if d_i = 1
     L_i = (1 - pi_i) + pi_i * S_i                     if d_i = 0
 
-and ``loglik = sum_i log L_i``. The likelihood is a product over **units**, not rows.
+and ``loglik = sum_i log L_i``. The likelihood is a product over **units**, not rows:
+the at-risk survival is the product over the unit's rows of
+``1 - h_it = S(d_it | x_it) / S(d_it - 1 | x_it)`` (the hazard integrated over each
+year with that year's covariates), and the cure mixture is taken once per unit.
+
+Relation to ``spduration``
+--------------------------
+``spduration`` uses the same ``lambda = exp(-x' beta)``, the same survivor functions
+and the same ratio ``S(d | x_t) / S(d - 1 | x_t)`` with the covariates of row ``t``.
+Where the models differ:
+
+* **Event row.** spduration's adopter row contributes the *density* ``f(d | x)``
+  (an exact event time at ``d``); here it contributes the *probability of adopting
+  in the year*, ``S(d - 1 | x) - S(d | x)`` (interval censoring: the year of
+  adoption is known, not the day). Discrete-time data call for the latter, and it
+  makes the cloglog part the special case ``dH = exp(x' beta)``.
+* **Mixture per unit, not per row.** spduration multiplies per-row ratios
+  ``[(1 - pi_t) + pi_t S(d)] / [(1 - pi_t) + pi_t S(d - 1)]`` with ``pi_t`` and
+  ``lambda`` of each row; with covariates that vary within a spell that product is
+  not the likelihood of one mixture. Here ``pi_i`` is fixed at the unit's first row
+  and the mixture is taken over the unit's whole at-risk survival. With covariates
+  constant within units and every unit entering at duration 1 the two censored
+  contributions coincide.
+* **Shape parameter.** spduration's coefficient labelled ``log(alpha)`` is ``p``
+  with ``alpha = exp(-p)``, i.e. ``-log(alpha)`` in the notation above (the log of
+  R ``survreg``'s ``scale``). Here the term ``shape:log(alpha)`` is ``log(alpha)``
+  itself, with its standard error; ``alpha = exp(shape:log(alpha))`` and the
+  interval ``exp(conf_int())``.
+* **Late entry.** spduration's first row of a spell conditions on
+  ``(1 - pi) + pi S(t0)`` with ``t0`` its previous duration. Here no conditioning
+  term is added (see below); both agree when spells start at duration 1.
 
 Conventions
 -----------
 * **Parameter names** carry a prefix: ``risk:<term>`` (logit of being at risk; a
-  positive coefficient makes adoption *possible* more often) and ``duration:<term>``
-  (cloglog hazard of those at risk; ``exp`` is a hazard ratio among units at risk).
-  Risk terms come first. ``spduration`` reports the same two equations (its
-  ``risk`` equation models the probability of being at risk, as here).
-* **Late entry**: a unit's first row is where its observation starts; the likelihood
+  positive coefficient makes adoption *possible* more often), ``duration:<term>``
+  and, for Weibull and log-logistic, ``shape:log(alpha)``. Risk terms come first.
+  For cloglog, ``exp(duration:x)`` is a hazard ratio among units at risk
+  (:meth:`~diffusion.HazardResults.hazard_ratios`). For Weibull and log-logistic the
+  duration part is an accelerated-failure-time model, as in spduration: a
+  *positive* ``duration:x`` *lowers* the hazard (``exp(coef)`` multiplies the time
+  scale ``1 / lambda``), and ``hazard_ratios()`` refuses.
+* **Time terms** (``time=``) give the cloglog part its baseline; the Weibull and
+  log-logistic parts have theirs in ``lambda`` and ``alpha``, and ``time=`` is
+  refused for them.
+* **Late entry**: a unit's first row is where its observation starts; the mixture
   is *not* conditioned on survival before entry (no rows, so no covariates, exist
   before it). ``pi_i`` is therefore the probability of being at risk among units as
-  they enter the window; spduration likewise starts each spell at its first observed
-  row. For units that enter long after the process began, this ``pi`` is smaller
-  than the population share ever at risk.
+  they enter the window; the at-risk part itself is conditioned on entry by
+  construction (it starts integrating the hazard at the first row's
+  ``d - 1``). For units that enter long after the process began, this ``pi`` is
+  smaller than the population share ever at risk. The duration clock counts from
+  the unit's first row in the *risk set*: a unit whose first rows are dropped for
+  missing values enters the estimation sample at a later duration.
 * **Risk covariates that vary within a unit**: the first row's values are used and
   the number of such units is counted in ``notes`` (lag or fix them at entry to
   avoid the question).
@@ -49,12 +103,20 @@ Conventions
   ``H^-1 (sum_g s_g s_g') H^-1`` of **per-unit** scores summed within clusters;
   ``small_sample="r"`` multiplies by ``G/(G-1) (N-1)/(N-K)`` with ``N`` the number of
   units (``"stata"``: ``G/(G-1)``; ``"none"``: 1). ``"robust"`` treats each unit as
-  its own cluster.
+  its own cluster. (spduration reports the inverse ``optim`` Hessian only.)
+* **Starting values**: the same duration part without a cure fraction (``pi = 1``:
+  the cloglog GLM, or the Weibull / log-logistic interval likelihood from
+  ``lambda`` = the event rate and ``alpha = 1``), with ``gamma = 0``, as spduration
+  starts from its base model. The no-cure log likelihood is kept in
+  ``extra["splitpop"]["loglik_no_cure"]``; the cure model's is never below it (the
+  no-cure model is its limit as the risk intercept goes to infinity).
 * **BIC** uses the number of units (the likelihood's independent contributions),
   not the number of rows.
 * **Identification**: with no censored unit (every unit adopts) the risk part is not
   identified (pi -> 1): :class:`~diffusion.errors.EstimationError`. Risk-part
   estimates that drift to the boundary raise :class:`CureBoundaryWarning`.
+
+Predictions (also for new data) are in :mod:`diffusion.models.splitpop.predict`.
 """
 
 from __future__ import annotations
@@ -88,12 +150,16 @@ from diffusion.models.design import (
 from diffusion.models.discrete_time._glm import fit_binary_glm
 from diffusion.models.discrete_time.spec import check_risk_set
 from diffusion.models.links import get_link
-from diffusion.models.splitpop._engine import SplitPopData, _parts, fit_splitpop
+from diffusion.models.splitpop._engine import (
+    DISTRIBUTIONS,
+    SplitPopData,
+    fit_splitpop,
+    unit_loglik,
+)
 from diffusion.models.time_terms import TimeSpec, TimeTerm, resolve_time
 from diffusion.results.hazard import HazardResults
 
-__all__ = ["SplitPopulationHazard", "CureBoundaryWarning", "cure_probabilities",
-           "predict_splitpop"]
+__all__ = ["DISTRIBUTIONS", "CureBoundaryWarning", "SplitPopulationHazard"]
 
 
 class CureBoundaryWarning(DiffusionWarning):
@@ -102,7 +168,7 @@ class CureBoundaryWarning(DiffusionWarning):
 
 @dataclass(frozen=True, eq=False, init=False)
 class SplitPopulationHazard:
-    """Discrete-time split-population (cure) cloglog hazard model on a risk set.
+    """Split-population (cure) hazard model on a risk set (cloglog, Weibull, log-logistic).
 
     Parameters
     ----------
@@ -111,54 +177,80 @@ class SplitPopulationHazard:
     risk : sequence of str
         Numeric columns of the risk (ever-at-risk) part, read at each unit's first row.
     duration : sequence of str
-        Numeric columns of the duration (cloglog hazard) part.
+        Numeric columns of the duration part (read at every row: time-varying).
+    distribution : {"cloglog", "weibull", "loglogistic"}, default "cloglog"
+        The duration part (see the module notes): a discrete-time cloglog hazard, or
+        a Weibull or log-logistic distribution on the duration clock integrated over
+        each year, ``lambda = exp(-x' beta)`` and shape ``alpha`` (reported as
+        ``shape:log(alpha)``).
     time : None, str or time term, optional
-        Baseline time dependence of the duration part (as in
-        :class:`~diffusion.DiscreteTimeHazard`).
+        Baseline time dependence of the cloglog duration part (as in
+        :class:`~diffusion.DiscreteTimeHazard`); refused for Weibull and log-logistic.
     risk_intercept, intercept : bool, default True
         Intercepts of the risk and the duration part.
+
+    Raises
+    ------
+    SpecificationError
+        An unknown ``distribution`` (the message lists the choices), a time term with
+        a parametric duration part, repeated events.
 
     Examples
     --------
     >>> model = SplitPopulationHazard(rs, risk=["z"], duration=["x"])  # doctest: +SKIP
     >>> res = model.fit()  # doctest: +SKIP
     >>> cure_probabilities(res)  # doctest: +SKIP
+    >>> weib = SplitPopulationHazard(rs, risk=["z"], duration=["x"],
+    ...                              distribution="weibull").fit()  # doctest: +SKIP
+    >>> predict_splitpop(weib, data=new_risk_set)  # doctest: +SKIP
     """
 
     risk_set: RiskSet
     risk_spec: Spec
     duration_spec: Spec
     time: TimeTerm | None
+    distribution: str
 
     def __init__(self, risk_set: RiskSet, *, risk: Sequence[str] = (),
-                 duration: Sequence[str] = (), time: TimeSpec = None,
-                 risk_intercept: bool = True, intercept: bool = True) -> None:
-        self._set(risk_set, time)
+                 duration: Sequence[str] = (), distribution: str = "cloglog",
+                 time: TimeSpec = None, risk_intercept: bool = True,
+                 intercept: bool = True) -> None:
+        self._set(risk_set, time, distribution)
         object.__setattr__(self, "risk_spec", columns_spec(risk, risk_set, risk_intercept))
         object.__setattr__(self, "duration_spec", columns_spec(duration, risk_set, intercept))
 
     @classmethod
     def from_formula(cls, risk_set: RiskSet, *, risk: str, duration: str,
+                     distribution: str = "cloglog",
                      time: TimeSpec = None) -> SplitPopulationHazard:
         """Specify both parts with right-hand-side formulas, e.g. ``risk="1 + C(region)"``."""
         self = cls.__new__(cls)
-        self._set(risk_set, time)
+        self._set(risk_set, time, distribution)
         object.__setattr__(self, "risk_spec", formula_spec(risk, risk_set))
         object.__setattr__(self, "duration_spec", formula_spec(duration, risk_set))
         return self
 
-    def _set(self, risk_set: RiskSet, time: TimeSpec) -> None:
+    def _set(self, risk_set: RiskSet, time: TimeSpec, distribution: str) -> None:
+        distribution = check_option(distribution, DISTRIBUTIONS, name="distribution")
         check_risk_set(risk_set)
         if risk_set.repeated:
             raise SpecificationError(
                 "a split-population model needs one spell per unit; this risk set has "
                 "repeated events (repeated=True). Keep each unit's first spell.")
         object.__setattr__(self, "risk_set", risk_set)
-        object.__setattr__(self, "time", resolve_time(time))
+        term = resolve_time(time)
+        if term is not None and distribution != "cloglog":
+            raise SpecificationError(
+                f"time={term.describe()!r} gives the cloglog duration part its baseline; the "
+                f"{distribution} part has its own (lambda and the shape alpha). Drop time=, "
+                f"or use distribution='cloglog'.")
+        object.__setattr__(self, "time", term)
+        object.__setattr__(self, "distribution", distribution)
 
     def __repr__(self) -> str:
         return (f"SplitPopulationHazard(risk={show(self.risk_spec.text)}, "
                 f"duration={show(self.duration_spec.text)}, "
+                f"distribution={self.distribution!r}, "
                 f"time={self.time.describe() if self.time else 'none'})")
 
     # ------------------------------------------------------------------ fit
@@ -235,12 +327,15 @@ class SplitPopulationHazard:
                 f"{preview([rs.label(u) for u in uniques[varying]])}."))
         risk_names = list(risk.names)
         check_collinearity(Z, risk_names)
+        dist = self.distribution
+        # duration clock: years since the unit's first row in the risk set
+        entry = rs.entry_times().to_numpy(dtype=np.int64)[rows]
+        clock = (sub[rs.time].to_numpy(dtype=np.int64) - entry + 1).astype(np.float64)
         data = SplitPopData(np.asarray(Xd, dtype=np.float64),
-                            np.asarray(Z, dtype=np.float64), codes.astype(np.intp), last, d)
-        # start: the ordinary cloglog fit for the duration part, pi = 0.5 for the risk part
-        glm = fit_binary_glm(y, data.X, get_link("cloglog"), control)
-        beta0 = glm.params if glm.converged else np.zeros(data.X.shape[1])
-        start = np.r_[np.zeros(Z.shape[1]), beta0]
+                            np.asarray(Z, dtype=np.float64), codes.astype(np.intp), last, d,
+                            clock, dist)
+        base, loglik_base = _no_cure_start(data, y, list(dur.names), control)
+        start = np.r_[np.zeros(Z.shape[1]), base]
         fit = fit_splitpop(data, start, max_iter=control.max_iter)
         k = len(start)
         if not fit.converged or not np.all(np.isfinite(fit.params)):
@@ -290,12 +385,25 @@ class SplitPopulationHazard:
                       "stata": G / (G - 1), "none": 1.0}[small_sample]
             cov = factor * bread @ meat @ bread
             n_clusters = G if cov_type == "cluster" else None
-        terms = tuple([f"risk:{t}" for t in risk_names] + [f"duration:{t}" for t in dur.names])
+        terms = tuple([f"risk:{t}" for t in risk_names] + [f"duration:{t}" for t in dur.names]
+                      + (["shape:log(alpha)"] if dist != "cloglog" else []))
         n_time = dur.n_time_terms
         dur_cov = list(dur.names[: len(dur.names) - n_time] if n_time else dur.names)
         unit_frame = pd.DataFrame({rs.unit: uniques, "at_risk": pi, "event": d.astype(int)})
+        # what predictions on new data need: the encodings, and the time-term columns of
+        # each clock value seen in the estimation sample (cloglog with a time term)
+        time_lookup = None
+        if n_time:
+            tclock = (clock.astype(np.int64) if self.time.scale == "duration"
+                      else sub[rs.time].to_numpy(dtype=np.int64))
+            values, first_pos = np.unique(tclock, return_index=True)
+            time_lookup = (values, np.asarray(Xd)[first_pos, len(dur.names) - n_time:])
+        cloglog_extra = ({"link": "cloglog",
+                          "hazard_ratio_terms": [f"duration:{t}" for t in dur_cov
+                                                 if t != "Intercept"]}
+                         if dist == "cloglog" else {})
         return HazardResults(
-            model="split-population cloglog",
+            model=f"split-population {dist}",
             terms=terms, _params=fit.params, _cov=cov, loglik=fit.loglik,
             n_obs=len(y), n_events=int(y.sum()), n_units=n_units, cov_type=cov_type,
             cluster=cluster_col, n_clusters=n_clusters, information="observed",
@@ -304,15 +412,51 @@ class SplitPopulationHazard:
             formula=f"risk: {self.risk_spec.text}; duration: {self.duration_spec.text}",
             notes=tuple(notes), converged=fit.converged, n_iter=fit.n_iter,
             estimation_rows=rows, n_bic=n_units,
-            extra={"link": "cloglog",
-                   "hazard_ratio_terms": [f"duration:{t}" for t in dur_cov if t != "Intercept"],
+            extra={**cloglog_extra,
                    "n_time_terms": n_time, "model": self, "n_censored_units": n_censored,
                    "splitpop": {"data": data, "units": unit_frame, "k_risk": Z.shape[1],
                                 "unit_col": rs.unit, "time_col": rs.time,
-                                "times": sub[rs.time].to_numpy()},
+                                "times": sub[rs.time].to_numpy(), "distribution": dist,
+                                "loglik_no_cure": loglik_base,
+                                "risk_names": tuple(risk_names),
+                                "duration_names": tuple(dur.names), "n_time": n_time,
+                                "risk_model_spec": risk.model_spec,
+                                "duration_model_spec": dur.model_spec,
+                                "time_lookup": time_lookup},
                    "fit_options": {"cov_type": cov_type, "cluster": cluster,
                                    "small_sample": small_sample, "control": control}},
         )
+
+
+def _no_cure_start(data: SplitPopData, y: np.ndarray, names: list[str],
+                   control: FitControl) -> tuple[np.ndarray, float]:
+    """Duration parameters of the model without a cure part (``pi = 1``) and its loglik.
+
+    Cloglog: the binary GLM (its Bernoulli likelihood is the no-cure likelihood).
+    Weibull, log-logistic: the interval likelihood from ``lambda`` = the event rate
+    per row and ``alpha = 1``. A fit that fails leaves those plain values.
+    """
+    kx = data.X.shape[1]
+    nocure = SplitPopData(data.X, data.Z[:, :0], data.unit, data.last, data.d, data.dur,
+                          data.dist, cure=False)
+    if data.dist == "cloglog":
+        glm = fit_binary_glm(y, data.X, get_link("cloglog"), control)
+        beta = glm.params if glm.converged else np.zeros(kx)
+    else:
+        beta = np.zeros(kx + 1)
+        if "Intercept" in names:
+            beta[names.index("Intercept")] = -np.log(max(y.mean(), 1e-8))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                base = fit_splitpop(nocure, beta, max_iter=control.max_iter)
+            if base.converged and np.all(np.isfinite(base.params)):
+                beta = base.params
+        except (np.linalg.LinAlgError, ValueError):  # a degenerate base keeps the plain start
+            pass
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ll = float(unit_loglik(beta, nocure).sum())
+    return beta, ll
 
 
 def _complete_spells(rs: RiskSet, keep_rows: np.ndarray) -> tuple[np.ndarray, list[Note]]:
@@ -369,67 +513,3 @@ def _complete_spells(rs: RiskSet, keep_rows: np.ndarray) -> tuple[np.ndarray, li
             f"{preview([label[i] for i in np.flatnonzero(drop)])}."))
         keep_rows = np.flatnonzero(kept & ~drop[codes])
     return keep_rows, notes
-
-
-def _state(result: HazardResults) -> dict:
-    state = result.extra.get("splitpop") if isinstance(result, HazardResults) else None
-    if state is None:
-        raise SpecificationError(
-            f"expected the result of SplitPopulationHazard.fit(), got "
-            f"{getattr(result, 'model', type(result).__name__)}.")
-    return state
-
-
-def cure_probabilities(result: HazardResults) -> pd.DataFrame:
-    """Per unit: probability of being at risk, and of being cured given what was seen.
-
-    Returns
-    -------
-    DataFrame
-        One row per unit: ``at_risk`` ``= pi_i`` (the prior probability from the risk
-        part), ``cured`` ``= 1 - pi_i`` and ``cured_posterior``, the probability of
-        being a never-adopter given survival through the unit's last row:
-        ``(1 - pi_i) / ((1 - pi_i) + pi_i S_i)`` for censored units, 0 for adopters.
-    """
-    state = _state(result)
-    data: SplitPopData = state["data"]
-    theta = result._params
-    _, _, log_pi, log_1mpi, _, cum_all, _ = _parts(theta, data)
-    post = np.exp(log_1mpi - np.logaddexp(log_1mpi, log_pi - cum_all))
-    post[data.d.astype(bool)] = 0.0
-    out = state["units"].copy()
-    out["cured"] = 1.0 - out["at_risk"]
-    out["cured_posterior"] = post
-    return out
-
-
-def predict_splitpop(result: HazardResults) -> pd.DataFrame:
-    """Per estimation row: hazards of the fitted split-population model.
-
-    Returns
-    -------
-    DataFrame
-        ``unit``, ``time``, ``hazard_at_risk`` (``h_it``, the cloglog hazard of a unit
-        at risk), ``p_at_risk`` (probability of being at risk given survival to the
-        start of ``t``: ``pi S_{t-1} / (1 - pi + pi S_{t-1})``, as spduration's
-        conditional risk) and ``hazard`` ``= p_at_risk * hazard_at_risk``, the
-        probability of adopting in ``t`` for a unit that has not adopted before.
-    """
-    state = _state(result)
-    data: SplitPopData = state["data"]
-    theta = result._params
-    kz = state["k_risk"]
-    lam = np.exp(data.X @ theta[kz:])
-    h = -np.expm1(-lam)
-    zg = data.Z @ theta[:kz]
-    log_pi = -np.logaddexp(0.0, -zg)[data.unit]
-    log_1mpi = -np.logaddexp(0.0, zg)[data.unit]
-    # cumulative hazard before row t within the unit
-    cum = np.cumsum(lam)
-    start_idx = np.r_[0, np.flatnonzero(data.last)[:-1] + 1]
-    offset = np.r_[0.0, cum][start_idx][data.unit]
-    before = cum - lam - offset
-    p = np.exp(log_pi - before - np.logaddexp(log_1mpi, log_pi - before))
-    units = state["units"][state["unit_col"]].to_numpy()[data.unit]
-    return pd.DataFrame({state["unit_col"]: units, state["time_col"]: state["times"],
-                         "hazard_at_risk": h, "p_at_risk": p, "hazard": p * h})
