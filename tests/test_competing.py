@@ -16,6 +16,15 @@ Tolerances
   the coefficients (checked, so a change of convention on either side is noticed).
 * With late entry (calendar clock, ``weights="finegray"``) against finegray on
   ``Surv(entry - 1, last, status)`` + ``coxph``: ``1e-6`` absolute.
+* Time-varying covariates (``tests/reference/competing_tv.R`` on
+  ``inputs/competing_tv.csv``, one row per unit-year, ``outputs/competing_tv.json``):
+  against ``survival::finegray(Surv(start, stop, status) ~ ., id)`` + ``coxph(ties =
+  "breslow", id)`` with ``coxph.control(eps = 1e-12)``, duration and calendar clocks:
+  ``1e-10`` absolute for coefficients, robust and naive variances (agreement is about
+  ``1e-13``); log pseudo-likelihood ``1e-9``.
+* Time interactions ``x * f(t)``: against ``crr(cov1, cov2, tf, gtol = 1e-12)``
+  (coefficients and crr's sandwich) and ``coxph(... + tt(x))`` on finegray data:
+  ``1e-10`` absolute (agreement is about ``1e-15``).
 * Cause-specific Cox against coxph: ``1e-6`` relative (coefficients, standard errors).
 * Cumulative incidence against cuminc / survfit: ``1e-12`` absolute (sums of ratios).
 """
@@ -41,6 +50,7 @@ R_SCRIPT_TV = REF / "competing_tv.R"
 REFERENCE = json.loads((OUTPUTS / "competing_sim.json").read_text())
 REFERENCE_TV = json.loads((OUTPUTS / "competing_tv.json").read_text())
 TOL_TV = 1e-10
+TOL_TF = 1e-10
 TOL_FG = 1e-6
 TOL_FINEGRAY = 5e-3
 RTOL_COX = 1e-6
@@ -233,6 +243,56 @@ def test_time_varying_equals_finegray_coxph(rs_tv, clock, cause):
     # every unit that ended with the other outcome is carried forward, and counted
     other = robust.extra["n_competing"]
     assert [n.count for n in robust.notes if n.kind == "fine_gray_carry_forward"] == [other]
+
+
+TF = {"x1*log(t)": ("x1", np.log), "x2*(t>10)": ("x2", lambda t: (t > 10).astype(float))}
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_time_interactions_equal_crr_cov2_tf(rs, cause):
+    """crr(cov1 = X, cov2 = X, tf = function(t) cbind(log(t), t > 10)), crr's sandwich."""
+    ref = REFERENCE_TV[f"crr_tf_{cause}"]
+    res = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause,
+                   time_interactions=TF).fit()
+    assert res.cov_type == "crr" and list(res.params.index) == ["x1", "x2", *TF]
+    np.testing.assert_allclose(res.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_TF)
+    np.testing.assert_allclose(res.cov.to_numpy(), np.reshape(ref["var"], (4, 4)), rtol=0,
+                               atol=TOL_TF)
+    assert res.loglik == pytest.approx(ref["loglik"], abs=1e-9)
+
+
+@pytest.mark.parametrize("cause", ["a", "b"])
+def test_time_interactions_with_finegray_weights_equal_coxph_tt(rs, cause):
+    """coxph(... + tt(x1) + tt(x2), tt = x * f(t)) on survival::finegray data."""
+    ref = REFERENCE_TV[f"finegray_tt_{cause}"]
+    model = FineGray(rs, covariates=["x1", "x2"], outcome="how", cause=cause,
+                     weights="finegray", time_interactions=TF)
+    robust, classic = model.fit(cov_type="robust"), model.fit(cov_type="classic")
+    np.testing.assert_allclose(robust.params.to_numpy(), ref["coef"], rtol=0, atol=TOL_TV)
+    np.testing.assert_allclose(robust.cov.to_numpy(), np.reshape(ref["robust_var"], (4, 4)),
+                               rtol=0, atol=TOL_TV)
+    np.testing.assert_allclose(classic.cov.to_numpy(), np.reshape(ref["naive_var"], (4, 4)),
+                               rtol=0, atol=TOL_TV)
+
+
+def test_time_interactions_are_checked(rs, rs_tv):
+    def fit(rs_, tf, **kw):
+        return FineGray(rs_, covariates=["x2"], outcome="how", cause="a",
+                        time_interactions=tf, **kw).fit()
+
+    with pytest.raises(SpecificationError, match=r"'x1\*log\(t - 1\)'.*not finite at "
+                                                 r"1 duration time\(s\) \(e\.g\. t = 1\)"):
+        fit(rs, {"x1*log(t - 1)": ("x1", lambda t: np.log(t - 1))})
+    with pytest.raises(SpecificationError, match="returned shape \\(\\) for"):
+        fit(rs, {"x1*t": ("x1", lambda t: 1.0)})
+    with pytest.raises(SpecificationError, match="distinct from the covariates"):
+        fit(rs, {"x2": ("x1", np.log)})
+    with pytest.raises(SpecificationError, match="'nope' is not a column"):
+        fit(rs, {"nope*t": ("nope", np.log)})
+    with pytest.raises(SpecificationError,
+                       match=r"time interaction column\(s\) must be constant within unit "
+                             r"\(crr's cov2\): 'z' varies within"):
+        fit(rs_tv, {"z*t": ("z", np.log)}, weights="finegray")
 
 
 def test_time_varying_hand_case_carries_the_last_value_forward():

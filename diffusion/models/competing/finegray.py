@@ -76,7 +76,7 @@ Conventions (R vs diffusion)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -179,9 +179,12 @@ class FineGray:
     cause: Any
     clock: str
     weights: str
+    time_interactions: tuple[tuple[str, str, Callable[[np.ndarray], Any]], ...]
 
     def __init__(self, risk_set: RiskSet, *, covariates: Sequence[str], outcome: str,
-                 cause: Any, clock: Clock = "duration", weights: Weights = "crr") -> None:
+                 cause: Any, clock: Clock = "duration", weights: Weights = "crr",
+                 time_interactions: Mapping[str, tuple[str, Callable[[np.ndarray], Any]]]
+                 | None = None) -> None:
         check_outcome(risk_set, outcome, cause)
         if isinstance(covariates, str):
             covariates = [covariates]
@@ -203,6 +206,8 @@ class FineGray:
                 f"time, event or outcome column); make dummies for categories.")
         clock = check_option(clock, ("duration", "calendar"), name="clock")
         weights = check_option(weights, WEIGHTS, name="weights")
+        interactions = _check_interactions(time_interactions, covariates, risk_set, outcome)
+        object.__setattr__(self, "time_interactions", interactions)
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "risk_set", risk_set)
         object.__setattr__(self, "covariates", covariates)
@@ -210,8 +215,13 @@ class FineGray:
         object.__setattr__(self, "cause", cause)
         object.__setattr__(self, "clock", clock)
 
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The covariates, then the names of the time interactions."""
+        return self.covariates + tuple(name for name, _, _ in self.time_interactions)
+
     def __repr__(self) -> str:
-        return (f"FineGray({' + '.join(self.covariates)}, outcome={show(self.outcome)}, "
+        return (f"FineGray({' + '.join(self.terms)}, outcome={show(self.outcome)}, "
                 f"cause={show(self.cause)}, clock={show(self.clock)}, "
                 f"weights={show(self.weights)})")
 
@@ -251,15 +261,25 @@ class FineGray:
         Raises
         ------
         SpecificationError
-            A covariate varies within a unit with ``weights="crr"``; ``clock="calendar"``
-            with late entry with ``weights="crr"``.
+            A covariate varies within a unit with ``weights="crr"``, or the column of a
+            time interaction does; ``clock="calendar"`` with late entry with
+            ``weights="crr"``.
         """
         rs = self.risk_set
         f = rs._frame
         notes = list(rs.notes)
         table = unit_outcomes(rs, outcome=self.outcome, clock=self.clock)
-        cols = list(self.covariates)
+        cols = list(dict.fromkeys(self.covariates + tuple(c for _, c, _ in
+                                                          self.time_interactions)))
         varying = self.time_varying()
+        fixed = [c for _, c, _ in self.time_interactions]
+        nunique = f[fixed].groupby(f[rs.unit], sort=False).nunique()
+        changing = [c for c in dict.fromkeys(fixed) if (nunique[c] > 1).any()]
+        if changing:
+            raise SpecificationError(
+                f"time interaction column(s) must be constant within unit (crr's cov2): "
+                f"{self._where_varies(changing)}. Put a time-varying covariate in "
+                f"covariates= with weights='finegray'.")
         if varying and self.weights == "crr":
             raise SpecificationError(
                 f"time-varying covariate(s): {self._where_varies(varying)}. With "
@@ -312,13 +332,16 @@ class FineGray:
                 f"the time-varying covariate(s) {preview(varying)} (as survival::finegray)."))
         return table, status, tuple(notes)
 
-    def _paths(self, table: pd.DataFrame, truncated: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Covariates of each unit of ``table`` on the grid of model times: ``(n, m, k)``.
+    def _paths(self, table: pd.DataFrame, truncated: bool
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Terms of each unit of ``table`` on the grid of model times: ``(n, m, k)``.
 
         Model time of the row of year ``y``: ``y - entry + 1`` (duration), or ``y``
         (calendar clock with late entry). Values are carried forward through gaps and
         after the unit's last year, and back before its entry (those cells carry no
-        weight).
+        weight). Time interactions are ``column * f(t)`` at every grid time, with ``t``
+        on the model's clock. Also returns the grid and the ``(n, m)`` mask of the
+        cells that are rows of the risk set.
         """
         rs = self.risk_set
         f = rs._frame
@@ -335,7 +358,17 @@ class FineGray:
         last_seen = np.maximum.accumulate(np.where(seen, np.arange(m), -1), axis=1)
         first_seen = np.argmax(seen, axis=1)
         take = np.where(last_seen >= 0, last_seen, first_seen[:, None])
-        return X[np.arange(n)[:, None], take], grid
+        X = X[np.arange(n)[:, None], take]
+        if not self.time_interactions:
+            return X, grid, seen
+        # the clock's time at each grid point: calendar years on the calendar clock
+        offset = 0.0 if truncated or self.clock == "duration" else table["entry"].min() - 1
+        clock_time = grid + offset
+        extra = []
+        for name, column, func in self.time_interactions:
+            values = _time_function(func, clock_time, name, self.clock)
+            extra.append(table[column].to_numpy(np.float64)[:, None] * values[None, :])
+        return np.concatenate([X, np.stack(extra, axis=2)], axis=2), grid, seen
 
     def fit(self, *, cov_type: FineGrayCov | None = None) -> HazardResults:
         """Fit the model; return a new, frozen :class:`HazardResults`.
@@ -385,18 +418,17 @@ class FineGray:
                 f"No R function computes it for covariates carried forward after a "
                 f"competing event (crr takes only cov2 * tf(t)). Use cov_type='robust' (R "
                 f"coxph on finegray data, clustered by unit) or 'classic'.")
-        if varying:
-            f = self.risk_set._frame
-            X_rows = f.loc[f[self.risk_set.unit].isin(table.index), list(self.covariates)]
-            X_rows = X_rows.to_numpy(dtype=np.float64)
+        if varying or self.time_interactions:
+            X, grid, seen = self._paths(table, truncated)
+            X_rows = X[seen]
         else:
-            X_rows = table[list(self.covariates)].to_numpy(dtype=np.float64)
+            X = X_rows = table[list(self.covariates)].to_numpy(dtype=np.float64)
+            grid = None
         if (np.linalg.matrix_rank(np.column_stack([np.ones(len(X_rows)), X_rows]))
                 < X_rows.shape[1] + 1):
             raise SpecificationError(
-                f"the covariates {preview(self.covariates)} are constant or collinear across "
-                f"units; drop one.")
-        X, grid = self._paths(table, truncated) if varying else (X_rows, None)
+                f"the terms {preview(self.terms)} are constant or collinear across units "
+                f"and years; drop one.")
         if truncated:  # (entry - 1, last] on the calendar clock
             data = engine.prepare(X, table["last"].to_numpy(dtype=np.float64), status,
                                   self.weights, entry=table["entry"].to_numpy(np.float64) - 1,
@@ -415,7 +447,7 @@ class FineGray:
         rs = self.risk_set
         return HazardResults(
             model="Fine-Gray subdistribution",
-            terms=self.covariates,
+            terms=self.terms,
             _params=fit.params,
             _cov=cov,
             loglik=fit.loglik,
@@ -429,7 +461,7 @@ class FineGray:
             small_sample="none",  # neither crr nor coxph applies a G/(G-1) factor
             time_term=f"baseline subdistribution hazard ({self.clock} clock)",
             dependent=f"{self.outcome} = {self.cause}",
-            formula=" + ".join(self.covariates),
+            formula=" + ".join(self.terms),
             notes=notes,
             converged=fit.converged,
             n_iter=fit.n_iter,
@@ -438,5 +470,66 @@ class FineGray:
             extra={"proportional_hazards": True, "cause": self.cause,
                    "outcome": self.outcome, "clock": self.clock,
                    "ties": "breslow", "weights": self.weights, "time_varying": varying,
+                   "time_interactions": {name: column for name, column, _ in
+                                         self.time_interactions},
                    "n_competing": counts[2], "n_censored": counts[0]},
         )
+
+
+def _check_interactions(interactions: Mapping[str, tuple[str, Callable[[np.ndarray], Any]]]
+                        | None, covariates: tuple[str, ...], risk_set: RiskSet,
+                        outcome: str) -> tuple[tuple[str, str, Callable[[np.ndarray], Any]], ...]:
+    """``{name: (column, f)}`` -> ``((name, column, f), ...)``, checked."""
+    if interactions is None:
+        return ()
+    if not isinstance(interactions, Mapping):
+        raise SpecificationError(
+            f"time_interactions must map a term name to (column, function of time), e.g. "
+            f"{{'x_log_t': ('x', numpy.log)}}; got {type(interactions).__name__}.")
+    frame = risk_set._frame
+    out = []
+    for name, spec in interactions.items():
+        if not isinstance(name, str) or name in covariates:
+            raise SpecificationError(
+                f"time interaction name {show(name)} must be a string distinct from the "
+                f"covariates {preview(covariates)}.")
+        if (not isinstance(spec, tuple) or len(spec) != 2 or not isinstance(spec[0], str)
+                or not callable(spec[1])):
+            raise SpecificationError(
+                f"time interaction {show(name)} must be (column, function of time), e.g. "
+                f"('x', numpy.log); got {spec!r}.")
+        column, func = spec
+        if column not in frame.columns:
+            raise SpecificationError(
+                f"time interaction {show(name)}: {show(column)} is not a column of the risk "
+                f"set; available: {preview(list(frame.columns), 15)}.")
+        if (column in (outcome, risk_set.event, risk_set.unit, risk_set.time)
+                or not pd.api.types.is_numeric_dtype(frame[column])):
+            raise SpecificationError(
+                f"time interaction {show(name)}: {show(column)} is not a numeric covariate.")
+        out.append((name, column, func))
+    return tuple(out)
+
+
+def _time_function(func: Callable[[np.ndarray], Any], times: np.ndarray, name: str,
+                   clock: str) -> np.ndarray:
+    """``f(t)`` at the grid times, checked: one finite number per time."""
+    try:
+        with np.errstate(all="ignore"):  # non-finite values are refused below, with the time
+            values = np.asarray(func(times.copy()), dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise SpecificationError(
+            f"time interaction {show(name)}: its function failed on the {clock} times "
+            f"{int(times[0])}..{int(times[-1])} ({err}); it must map an array of times to "
+            f"an array of the same length.") from err
+    if values.shape != times.shape:
+        raise SpecificationError(
+            f"time interaction {show(name)}: its function returned shape {values.shape} for "
+            f"{len(times)} times; it must return one value per time (vectorised).")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise SpecificationError(
+            f"time interaction {show(name)}: its function is not finite at {int(bad.sum())} "
+            f"{clock} time(s) (e.g. t = {times[bad][0]:g}); the time runs from "
+            f"{times[0]:g} (years since entry start at 1).")
+    return values
