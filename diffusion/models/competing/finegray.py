@@ -72,6 +72,14 @@ Conventions (R vs diffusion)
   definition. ``cov_type="crr"`` is refused with time-varying covariates for the same
   reason: no R function computes Fine & Gray's censoring term for carried-forward
   covariates to check it against.
+* crr's ``cov2``/``tf`` is ``time_interactions={"x_log_t": ("x", numpy.log)}``: the
+  term ``x_i * f(t)`` at each event time ``t``, for every unit in the risk set (also
+  after a competing event: ``f`` is known at every time). ``t`` is the model's clock:
+  years since entry, starting at 1 (crr's ``ftime``; its ``tf`` receives the distinct
+  failure times), or calendar years with ``clock="calendar"``. ``x`` must be constant
+  within unit. All three covariances are available: equal to ``crr(cov1, cov2, tf)``
+  (estimates and sandwich) and, with ``weights="finegray"``, to ``coxph(... + tt(x),
+  tt = function(x, t, ...) x * f(t))`` on finegray data, to ``1e-10``.
 """
 
 from __future__ import annotations
@@ -149,6 +157,11 @@ class FineGray:
         ``cmprsk::crr``), or has their events come first (``"finegray"``, R
         ``survival::finegray``). Both are consistent; on yearly data they differ in
         the third decimal. Time-varying covariates need ``"finegray"``.
+    time_interactions : mapping of str to (str, callable), optional
+        ``{name: (column, f)}``: the term ``column * f(t)``, ``column`` constant within
+        unit and ``f`` a vectorised function of the clock's time (years since entry from
+        1, or calendar years), finite at every time -- R ``crr``'s ``cov2`` and ``tf``.
+        The terms follow the covariates in the results.
 
     Notes
     -----
@@ -171,6 +184,11 @@ class FineGray:
     >>> res = FineGray(rs, covariates=["x"], outcome="how", cause="r").fit()
     >>> list(res.params.index), res.cov_type
     (['x'], 'crr')
+    >>> tf = {"x_log_t": ("x", __import__("numpy").log)}  # crr's cov2 = x, tf = log
+    >>> res = FineGray(rs, covariates=["x"], outcome="how", cause="r",
+    ...                time_interactions=tf).fit()
+    >>> list(res.params.index)
+    ['x', 'x_log_t']
     """
 
     risk_set: RiskSet
