@@ -319,6 +319,38 @@ def test_perfectly_predicting_groups_dropped_and_counted():
     assert "p0" not in set(rs2.frame["policy"].iloc[res.estimation_rows])
 
 
+@pytest.mark.parametrize("link", ["logit", "cloglog"])
+def test_perfect_groups_of_both_factors_dropped_in_turn(link):
+    # policy p0 never adopted (all 0); in the last year every other process's rows
+    # adopt, so once p0 is gone that year is all 1 and goes too (fixest drops both kinds,
+    # repeatedly); the rest must equal the dummy fit on the rows kept
+    rs = _small(seed=2)
+    f = rs.frame
+    quiet = f["policy"].eq("p0").to_numpy()
+    last = (f["year"].eq(2008) & ~f["policy"].eq("p0")).to_numpy()
+    assert quiet.sum() and last.sum() and (f["year"].eq(2008) & quiet).sum()
+    panel = f.assign(event=np.where(quiet, 0, np.where(last, 1, f["event"])),
+                     unit_process=f["state"] + "/" + f["policy"])
+    rs2 = RiskSet.from_panel(panel, unit="unit_process", time="year", event="event")
+    res = DiscreteTimeHazard.from_formula("event ~ x + z", rs2, link=link,
+                                          absorb=["policy", "year"]).fit(cluster="state")
+    note = {n.kind: n for n in res.notes}["absorb_dropped"]
+    assert note.count == int(quiet.sum() + last.sum())
+    assert f"'policy': 1 group(s), {int(quiet.sum())} row(s), 0 event(s)" in note.message
+    n_last = int(last.sum())
+    assert f"'year': 1 group(s), {n_last} row(s), {n_last} event(s)" in note.message
+    f2 = rs2.frame
+    kept = f2["policy"].ne("p0") & f2["year"].ne(2008)
+    np.testing.assert_array_equal(res.estimation_rows, np.flatnonzero(kept.to_numpy()))
+    dummy = DiscreteTimeHazard.from_formula(
+        "event ~ x + z + C(policy) + C(year)", _dummy_panel(rs2, res.estimation_rows),
+        link=link).fit(cluster="state")
+    np.testing.assert_allclose(res.params.to_numpy(), dummy.params[["x", "z"]].to_numpy(),
+                               rtol=1e-8)
+    np.testing.assert_allclose(res.std_errors.to_numpy(),
+                               dummy.std_errors[["x", "z"]].to_numpy(), rtol=1e-8)
+
+
 # ------------------------------------------------------------ two-way clusters
 def test_two_way_of_the_same_clusters_is_one_way():
     rng = np.random.default_rng(0)
