@@ -312,10 +312,11 @@ class FineGray:
         missing = f[cols].isna().any(axis=1).groupby(f[rs.unit], sort=True).any()
         missing = missing.reindex(table.index).to_numpy()
         if missing.any():
+            dropped = listing([rs.label(u) for u in table.index[missing]])
             notes.append(Note(
                 "listwise_deletion", int(missing.sum()),
                 f"{int(missing.sum())} unit(s) dropped for missing covariate values (in at "
-                f"least one year at risk): {listing([rs.label(u) for u in table.index[missing]])}."))
+                f"least one year at risk): {dropped}."))
             table = table.loc[~missing]
         if (self.clock == "calendar" and table["entry"].nunique() > 1
                 and self.weights != "finegray"):
@@ -328,7 +329,7 @@ class FineGray:
                 f"weights do not handle. Use clock='duration' (years since entry), or "
                 f"weights='finegray' (left-truncation weights, as survival::finegray).")
         if table["gap"].any():
-            carried = (f"; time-varying covariates keep their last value through the gap"
+            carried = ("; time-varying covariates keep their last value through the gap"
                        if varying else "")
             notes.append(Note(
                 "fine_gray_gap", int(table["gap"].sum()),
