@@ -531,6 +531,27 @@ def test_reentry_gap_is_counted_in_fine_gray_notes():
     pd.testing.assert_frame_equal(rs.frame, frame)
 
 
+def test_time_varying_covariate_is_carried_through_a_reentry_gap():
+    # B leaves after 2002 and re-enters in 2004: on the duration clock its year 3 (2003)
+    # has no row and keeps the value of 2002; after its competing event (2005, year 5)
+    # it keeps the value of 2005
+    ev = pd.DataFrame({"c": ["A", "B", "E"], "year": [2003, 2005, 2006],
+                       "how": ["r", "a", "r"]})
+    mem = pd.DataFrame({"c": ["A", "B", "B", "D", "E"], "start": [2001, 2001, 2004, 2001, 2001],
+                        "end": [2006, 2002, 2006, 2006, 2006]})
+    rs = competing_risk_set(ev, unit="c", time="year", outcome="how", membership=mem)
+    rs = rs.assign(x=lambda f: (f["year"] - 2000) * f["c"].map({"A": 0, "B": 1, "D": 0.5,
+                                                                "E": 0.2}))
+    model = FineGray(rs, covariates=["x"], outcome="how", cause="r", weights="finegray")
+    table, _, notes = model.sample()
+    paths, grid, seen = model._paths(table, False)
+    np.testing.assert_array_equal(grid, [1, 2, 3, 4, 5, 6])
+    np.testing.assert_array_equal(paths[list(table.index).index("B"), :, 0], [1, 2, 2, 4, 5, 5])
+    assert not seen[list(table.index).index("B"), 2]
+    [gap] = [n for n in notes if n.kind == "fine_gray_gap"]
+    assert "keep their last value through the gap" in gap.message
+
+
 def test_monotone_likelihood_is_refused():
     # the only event of "r" is in the unit with the largest x among those at risk
     ev = pd.DataFrame({"c": ["A", "B"], "year": [2003, 2005], "how": ["r", "a"]})
