@@ -77,7 +77,8 @@ Conventions (R vs diffusion)
   after a competing event: ``f`` is known at every time). ``t`` is the model's clock:
   years since entry, starting at 1 (crr's ``ftime``; its ``tf`` receives the distinct
   failure times), or calendar years with ``clock="calendar"``. ``x`` must be constant
-  within unit. All three covariances are available: equal to ``crr(cov1, cov2, tf)``
+  within unit. All three covariances are available (``"crr"`` not with late entry, as
+  above): equal to ``crr(cov1, cov2, tf)``
   (estimates and sandwich) and, with ``weights="finegray"``, to ``coxph(... + tt(x),
   tt = function(x, t, ...) x * f(t))`` on finegray data, to ``1e-10``.
 """
