@@ -471,3 +471,17 @@ def test_cloglog_profiles_follow_the_time_term(panel):
     s0 = np.exp(-H[:2].sum())
     np.testing.assert_allclose(got["hazard_at_risk"], 1 - np.exp(-H[2]), rtol=1e-10)
     np.testing.assert_allclose(got["p_at_risk"], pi * s0 / (1 - pi + pi * s0), rtol=1e-10)
+
+
+def test_risk_part_running_to_the_boundary_is_named():
+    # CEDAW with a log-logistic duration part: the likelihood rises while P(at risk)
+    # goes to 1 for almost every state (the log-logistic hazard explains the holdouts)
+    from diffusion.errors import ConvergenceError
+    from diffusion.replications.treaties import treaty_risk_set
+
+    rs, _, _ = treaty_risk_set("CEDAW")
+    model = SplitPopulationHazard.from_formula(rs, risk="polity2",
+                                               duration="regional + world + igo",
+                                               distribution="loglogistic")
+    with pytest.raises(ConvergenceError, match="risk part .* runs to the boundary"):
+        model.fit()

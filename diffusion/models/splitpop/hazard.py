@@ -338,6 +338,20 @@ class SplitPopulationHazard:
         start = np.r_[np.zeros(Z.shape[1]), base]
         fit = fit_splitpop(data, start, max_iter=control.max_iter)
         k = len(start)
+        kz = Z.shape[1]
+        if not fit.converged and np.all(np.isfinite(fit.params)):
+            zg = Z @ fit.params[:kz]
+            edge = np.abs(zg) > 13.8  # P(at risk) within 1e-6 of 0 or 1
+            if np.max(np.abs(fit.params[:kz])) > 15 and edge.any():
+                raise ConvergenceError(
+                    f"the risk part of the split-population {dist} model runs to the "
+                    f"boundary: after {fit.n_iter} iterations max |gamma| = "
+                    f"{np.max(np.abs(fit.params[:kz])):.0f} and still growing, with "
+                    f"P(at risk) within 1e-6 of 0 or 1 for {int(edge.sum())} of {n_units} "
+                    f"units (log likelihood {fit.loglik:.3f}; without a cure part "
+                    f"{loglik_base:.3f}). These data do not identify the risk part with "
+                    f"this duration part: the duration part explains the holdouts. Simplify "
+                    f"the risk part, or compare another distribution.")
         if not fit.converged or not np.all(np.isfinite(fit.params)):
             raise ConvergenceError(
                 f"the split-population model did not converge ({fit.n_iter} iterations). "
