@@ -26,7 +26,9 @@ Where the chunks are processed
 ------------------------------
 * a :class:`~diffusion.data.chunks.ChunkStore` or a directory path: on this machine,
   one chunk at a time (reading only the model's columns);
-* a list of DataFrames: on this machine;
+* a list of DataFrames: on this machine, each chunk's design built once and kept between
+  passes (the frames are in memory already; for data bigger than memory write them to a
+  chunk store);
 * a Dask DataFrame (:func:`dask.dataframe.read_parquet` on a directory of chunks, or
   :meth:`ChunkStore.to_dask`): each pass is one ``dask.compute`` over the partitions,
   on the scheduler in use -- a ``dask.distributed.Client`` connected to a cluster runs
