@@ -307,9 +307,10 @@ def test_parametric_tiny_likelihood_by_hand(dist):
     np.testing.assert_allclose(unit_scores(theta, data), num, rtol=1e-6, atol=1e-9)
 
 
-def test_recovers_weibull_truth_within_few_standard_errors():
+@pytest.mark.parametrize("dist", PARAMETRIC_DISTS)
+def test_recovers_parametric_truth_within_few_standard_errors(dist):
     # the model's own data-generating process: a unit at risk survives year d with
-    # probability S(d | x_d) / S(d - 1 | x_d), Weibull with lambda = exp(-(3 - 0.5 x))
+    # probability S(d | x_d) / S(d - 1 | x_d), lambda = exp(-(3 - 0.5 x)), alpha = 1.5
     rng = np.random.default_rng(7)
     truth = {"risk:Intercept": 0.5, "risk:z": 1.0, "duration:Intercept": 3.0,
              "duration:x": -0.5, "shape:log(alpha)": np.log(1.5)}
@@ -320,14 +321,14 @@ def test_recovers_weibull_truth_within_few_standard_errors():
         for d in range(1, 26):
             x = rng.normal()
             lam = np.exp(-(3.0 - 0.5 * x))
-            q = _survivor("weibull", d, lam, 1.5) / _survivor("weibull", d - 1, lam, 1.5)
+            q = _survivor(dist, d, lam, 1.5) / _survivor(dist, d - 1, lam, 1.5)
             event = int(at_risk and rng.random() > q)
             rows.append((i, 1979 + d, event, x, z))
             if event:
                 break
     df = pd.DataFrame(rows, columns=["unit", "year", "event", "x", "z"])
     res = SplitPopulationHazard(_rs(df), risk=["z"], duration=["x"],
-                                distribution="weibull").fit()
+                                distribution=dist).fit()
     z = (res.params - pd.Series(truth)) / res.std_errors
     assert np.all(np.abs(z) < 3.5), z
 
