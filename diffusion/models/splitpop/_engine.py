@@ -28,6 +28,7 @@ score.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy import optimize
@@ -46,7 +47,8 @@ __all__ = [
 ]
 
 #: duration parts; the last two have a shape parameter ``log(alpha)``
-DISTRIBUTIONS = ("cloglog", "weibull", "loglogistic")
+Distribution = Literal["cloglog", "weibull", "loglogistic"]
+DISTRIBUTIONS: tuple[str, ...] = ("cloglog", "weibull", "loglogistic")
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ from diffusion.models.discrete_time.spec import check_risk_set
 from diffusion.models.links import get_link
 from diffusion.models.splitpop._engine import (
     DISTRIBUTIONS,
+    Distribution,
     SplitPopData,
     fit_splitpop,
     unit_loglik,
@@ -212,7 +213,7 @@ class SplitPopulationHazard:
     distribution: str
 
     def __init__(self, risk_set: RiskSet, *, risk: Sequence[str] = (),
-                 duration: Sequence[str] = (), distribution: str = "cloglog",
+                 duration: Sequence[str] = (), distribution: Distribution = "cloglog",
                  time: TimeSpec = None, risk_intercept: bool = True,
                  intercept: bool = True) -> None:
         self._set(risk_set, time, distribution)
@@ -221,7 +222,7 @@ class SplitPopulationHazard:
 
     @classmethod
     def from_formula(cls, risk_set: RiskSet, *, risk: str, duration: str,
-                     distribution: str = "cloglog",
+                     distribution: Distribution = "cloglog",
                      time: TimeSpec = None) -> SplitPopulationHazard:
         """Specify both parts with right-hand-side formulas, e.g. ``risk="1 + C(region)"``."""
         self = cls.__new__(cls)
@@ -272,7 +273,16 @@ class SplitPopulationHazard:
         ------
         EstimationError
             No events, no censored unit (the risk part is not identified), collinear
-            terms, non-convergence.
+            terms.
+        ConvergenceError
+            Non-convergence; when the risk part keeps running to the boundary (``|gamma|``
+            growing, ``P(at risk)`` at 0 or 1 for some units) the message says so: the
+            data do not identify the risk part with this duration part.
+
+        Warns
+        -----
+        CureBoundaryWarning
+            The fit converged with the risk part at the boundary.
         """
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
