@@ -194,7 +194,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     local, peak_local = _child([*common, "--phase", "local"])
     design_gb = rows * local["k"] * 8 / 1024**3
-    print(f"| build (one treaty at a time) | {built['seconds']:.1f} | | {peak_build:.2f} | "
+    print(f"| build (one chunk at a time) | {built['seconds']:.1f} | | {peak_build:.2f} | "
           f"{peak_build / design_gb:.2f} |")
     print(f"| fit, chunk store on this machine | {local['seconds']:.1f} | {local['passes']} | "
           f"{peak_local:.2f} | {peak_local / design_gb:.2f} |")
