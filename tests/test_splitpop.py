@@ -272,6 +272,7 @@ def test_parametric_equals_r_optim(parametric, parametric_classic, dist):
 
 
 @pytest.mark.r
+@pytest.mark.slow  # about 10 s: CI runs it with the slow studies (pytest -m slow)
 def test_r_script_reproduces_parametric_fixture(tmp_path):
     run_r_script(REF / "splitpop_parametric.R", INPUTS, tmp_path)
     new = json.loads((tmp_path / "splitpop_parametric.json").read_text())
