@@ -339,7 +339,11 @@ def test_rebuild_reproduces_the_committed_tables(tmp_path, capsys):
     assert build.main([str(REFERENCE), "--out", str(tmp_path)]) == 0
     rebuilt = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert rebuilt == sorted(p.name for p in DATA.glob("*.csv"))
-    for name in rebuilt:
+    # the codebooks the build writes (environmental treaties, science policy, ...) too
+    codebooks = sorted(p.name for p in tmp_path.glob("*.md"))
+    assert {"environmental_treaties.md", "environmental_treaty_counts.md",
+            "science_policy.md"} <= set(codebooks)
+    for name in rebuilt + codebooks:
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
 
 

@@ -332,15 +332,6 @@ def test_nine_treaties_are_single_agreements_with_the_same_years(treaties, joine
         assert got.sort_index().equals(want.sort_index()), code
 
 
-@needs_reference
-def test_rebuild_reproduces_the_committed_tables_and_codebooks(tmp_path):
-    build = _build_module()
-    assert build.main([str(REFERENCE), "--out", str(tmp_path)]) == 0
-    for name in ("environmental_treaties.csv", "environmental_treaties.md",
-                 "environmental_treaty_counts.csv", "environmental_treaty_counts.md"):
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
-
-
 def test_data_files_are_compact():
     size = sum((DATA / f"{name}.csv").stat().st_size
                for name in ("environmental_treaties", "environmental_treaty_counts"))
