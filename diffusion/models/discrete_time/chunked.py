@@ -301,11 +301,10 @@ def _score_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.n
     at ``beta``."""
     m = _materials(frame, plan)
     X, y = m.X, m.y
-    link = get_link(plan.link)
-    kernel = _Kernel(link, y)
+    kernel = _Kernel(get_link(plan.link), y)
     eta = X @ beta
     ll = kernel(eta) if len(y) else 0.0
-    w = link.observed_weight(y, eta) if observed else kernel.w
+    w = kernel.observed(eta, np.empty(len(y))) if observed else kernel.w
     return ll, column_gram(X, w, kernel.t1), column_dots(X, kernel.u)
 
 
