@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from diffusion.cli import main
@@ -37,20 +38,30 @@ def test_examples_run(tmp_path):
     root = Path(__file__).resolve().parents[1] / "examples"
     scripts = sorted(root.glob("*.py"))
     assert scripts
-    # two at a time (the machine has two cores), each writing to its own files
-    pending, failures = list(scripts), []
-    while pending:
-        batch, pending = pending[:2], pending[2:]
-        procs = []
-        for script in batch:
+    # two at a time (the machine has two cores), the next one starting as soon as a slot
+    # frees up, longest first; each writes to its own files
+    scripts.sort(key=lambda p: p.stat().st_size, reverse=True)
+    pending, running, failures = list(scripts), [], []
+    while pending or running:
+        while pending and len(running) < 2:
+            script = pending.pop(0)
             out = open(tmp_path / f"{script.stem}.err", "w+")  # noqa: SIM115 - closed below
-            procs.append((script, out, subprocess.Popen(
+            running.append((script, out, subprocess.Popen(
                 [sys.executable, str(script)], stdout=subprocess.DEVNULL, stderr=out,
-                text=True)))
-        for script, out, proc in procs:
-            code = proc.wait(timeout=300)
+                text=True), time.monotonic()))
+        for script, out, proc, started in running:
+            if proc.poll() is None and time.monotonic() - started > 300:
+                proc.kill()  # reported as a failure below (negative return code)
+                proc.wait()
+        done = [r for r in running if r[2].poll() is not None]
+        if not done:
+            time.sleep(0.05)
+            continue
+        for entry in done:
+            running.remove(entry)
+            script, out, proc, _ = entry
             out.seek(0)
-            if code != 0:
+            if proc.returncode != 0:
                 failures.append(f"{script.name}: {out.read()[-2000:]}")
             out.close()
     assert not failures, "\n".join(failures)
