@@ -41,11 +41,22 @@ DATA = {
 }
 
 
+def _write(chunks, directory: str) -> dict:
+    """Write the chunks as they are built; rows, chunks, seconds and bytes on disk."""
+    from diffusion import write_chunks
+
+    t0 = time.perf_counter()
+    store = write_chunks(chunks, directory, overwrite=True)
+    return {"rows": store.total_rows, "chunks": len(store.files),
+            "seconds": time.perf_counter() - t0,
+            "bytes_on_disk": sum(p.stat().st_size for p in store.files)}
+
+
 def build(directory: str, n_treaties: int) -> dict:
     import numpy as np
     import pandas as pd
 
-    from diffusion import DyadRiskSet, write_chunks
+    from diffusion import DyadRiskSet
     from diffusion.datasets import load_state_system, load_treaty_ratifications
 
     treaties = load_treaty_ratifications().dropna(subset=["cown"])
@@ -73,11 +84,7 @@ def build(directory: str, n_treaties: int) -> dict:
                 "treaty": name})
             del d, f
 
-    t0 = time.perf_counter()
-    store = write_chunks(chunks(), directory, overwrite=True)
-    return {"rows": store.total_rows, "chunks": len(store.files),
-            "seconds": time.perf_counter() - t0,
-            "bytes_on_disk": sum(p.stat().st_size for p in store.files)}
+    return _write(chunks(), directory)
 
 
 def build_spid(directory: str, n_chunks: int) -> dict:
@@ -86,7 +93,7 @@ def build_spid(directory: str, n_chunks: int) -> dict:
     import numpy as np
     import pandas as pd
 
-    from diffusion import DyadRiskSet, write_chunks
+    from diffusion import DyadRiskSet
     from diffusion.datasets import load_spid
 
     spid = load_spid()
@@ -112,11 +119,7 @@ def build_spid(directory: str, n_chunks: int) -> dict:
                 "since": (year - first).astype(np.float64)})
             del d, f
 
-    t0 = time.perf_counter()
-    store = write_chunks(chunks(), directory, overwrite=True)
-    return {"rows": store.total_rows, "chunks": len(store.files),
-            "seconds": time.perf_counter() - t0,
-            "bytes_on_disk": sum(p.stat().st_size for p in store.files)}
+    return _write(chunks(), directory)
 
 
 def fit(directory: str, where: str, data: str) -> dict:
