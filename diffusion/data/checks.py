@@ -353,7 +353,11 @@ def is_number(value: Any) -> bool:
 
 def check_option(value: Any, options: Sequence[str], *, name: str) -> str:
     """Check a closed option set (the Literal types of the public API) in one place."""
-    if value not in options:
+    try:
+        known = not isinstance(value, np.ndarray) and bool(value in options)
+    except (TypeError, ValueError):  # e.g. a Series, compared element-wise
+        known = False
+    if not known:
         raise SpecificationError(
             f"unknown {name} {show(value)}; choose one of {', '.join(map(repr, options))}."
         )

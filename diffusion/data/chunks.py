@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from diffusion.data.checks import listing, preview, show
-from diffusion.errors import DataError, SpecificationError
+from diffusion.errors import DataError, DiffusionError, SpecificationError
 
 __all__ = ["ChunkStore", "write_chunks", "open_chunks", "MANIFEST"]
 
@@ -114,21 +115,66 @@ class ChunkStore:
 
 
 def read_chunk(path: Path | str, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read one Parquet chunk (only ``columns``, when given)."""
+    """Read one Parquet chunk (only ``columns``, when given).
+
+    Raises
+    ------
+    DataError
+        The file is missing, damaged or not Parquet (named).
+    """
     pq = _pyarrow()
-    return pq.read_table(str(path), columns=columns).to_pandas()
+    try:
+        return pq.read_table(str(path), columns=columns).to_pandas()
+    except Exception as exc:  # pyarrow raises several types (OSError, ArrowInvalid, ...)
+        raise DataError(
+            f"cannot read the chunk {Path(path).name!r} ({type(exc).__name__}: {exc}); "
+            f"it was removed or changed after the store was opened: rewrite the store "
+            f"(write_chunks) or open it again (open_chunks).") from exc
+
+
+def _directory(directory: Any) -> Path:
+    """A path given as ``directory=`` (str or path-like), else SpecificationError."""
+    if not isinstance(directory, (str, Path)) and not hasattr(directory, "__fspath__"):
+        raise SpecificationError(
+            f"directory must be a path (str or pathlib.Path), got "
+            f"{type(directory).__name__} {show(directory)}.")
+    return Path(directory)
 
 
 def _frames(chunks: Any) -> Iterable[pd.DataFrame]:
     if isinstance(chunks, pd.DataFrame) or hasattr(chunks, "frame"):
         chunks = [chunks]
-    for i, item in enumerate(chunks):
+    if isinstance(chunks, (str, bytes, dict)) or not hasattr(chunks, "__iter__"):
+        raise DataError(
+            f"chunks must be a DataFrame, a risk set, or an iterable (list, generator) of "
+            f"them, one per chunk; got {type(chunks).__name__}.")
+    iterator = iter(chunks)
+    i = 0
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except DiffusionError:
+            raise
+        except Exception as exc:  # the caller's generator failed while building a chunk
+            raise DataError(
+                f"building chunk {i} failed ({type(exc).__name__}: {exc}); no chunk store "
+                f"was written (the chunks written before were removed). Fix the code that "
+                f"builds the chunks and write again.") from exc
         frame = getattr(item, "frame", item)
         if not isinstance(frame, pd.DataFrame):
             raise DataError(
                 f"chunk {i} is a {type(item).__name__}; give DataFrames or risk sets "
                 f"(RiskSet, DyadRiskSet), one per chunk.")
+        dup = frame.columns[frame.columns.duplicated()]
+        if len(dup):
+            raise DataError(
+                f"chunk {i} has duplicated column name(s) {preview(list(pd.unique(dup)))}; "
+                f"Parquet needs unique names: rename or drop the extra columns "
+                f"(frame.loc[:, ~frame.columns.duplicated()]).")
         yield frame
+        i += 1
 
 
 def write_chunks(chunks: Any, directory: str | Path, *, overwrite: bool = False) -> ChunkStore:
@@ -157,8 +203,17 @@ def write_chunks(chunks: Any, directory: str | Path, *, overwrite: bool = False)
     pq = _pyarrow()
     import pyarrow as pa
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = _directory(directory)
+    if not isinstance(overwrite, (bool, np.bool_)):
+        raise SpecificationError(f"overwrite must be True or False, got {show(overwrite)}.")
+    if directory.exists() and not directory.is_dir():
+        raise DataError(
+            f"{str(directory)!r} is a file, not a directory; give a new or empty directory "
+            f"for the chunks.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"cannot create the directory {str(directory)!r} ({exc}).") from exc
     existing = sorted(directory.glob("part-*.parquet"))
     others = [p for p in directory.iterdir()
               if p.name != MANIFEST and p not in existing]
@@ -172,19 +227,27 @@ def write_chunks(chunks: Any, directory: str | Path, *, overwrite: bool = False)
             f"write chunks into an empty directory.")
     for p in existing:
         p.unlink()
+    if (directory / MANIFEST).exists():
+        (directory / MANIFEST).unlink()
     schema: pa.Schema | None = None
     files: list[Path] = []
     rows: list[int] = []
-    for i, frame in enumerate(_frames(chunks)):
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        if schema is None:
-            schema = table.schema
-        else:
-            _same_schema(schema, table.schema, where=f"chunk {i}")
-        path = directory / _PATTERN.format(i)
-        pq.write_table(table, str(path))
-        files.append(path)
-        rows.append(table.num_rows)
+    try:
+        for i, frame in enumerate(_frames(chunks)):
+            table = _to_arrow(frame, i)
+            if schema is None:
+                schema = table.schema
+            else:
+                _same_schema(schema, table.schema, where=f"chunk {i}")
+            path = directory / _PATTERN.format(i)
+            pq.write_table(table, str(path))
+            files.append(path)
+            rows.append(table.num_rows)
+    except BaseException:
+        # leave no partial store behind: a later write would take it for a complete one
+        for path in files:
+            path.unlink(missing_ok=True)
+        raise
     if schema is None:
         raise DataError("no chunks were given; give at least one DataFrame or risk set.")
     types = {f.name: str(f.type) for f in schema}
@@ -192,6 +255,19 @@ def write_chunks(chunks: Any, directory: str | Path, *, overwrite: bool = False)
         {"format": "diffusion chunk store 1", "columns": types,
          "chunks": [{"file": f.name, "rows": r} for f, r in zip(files, rows)]}, indent=1))
     return ChunkStore(directory, tuple(files), types, tuple(rows))
+
+
+def _to_arrow(frame: pd.DataFrame, i: int) -> Any:
+    """Chunk ``i`` as an Arrow table; a column Arrow cannot store is named."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise DataError(
+            f"chunk {i} cannot be stored as Parquet: {exc}. Give each column one type "
+            f"(numbers, text, or categories; no Python objects or complex numbers), e.g. "
+            f"frame.astype({{column: float}}) or frame.astype({{column: str}}).") from exc
 
 
 def _comparable(t: Any) -> str:
@@ -240,7 +316,7 @@ def open_chunks(directory: str | Path) -> ChunkStore:
         (the file and the columns are named).
     """
     pq = _pyarrow()
-    directory = Path(directory)
+    directory = _directory(directory)
     if not directory.is_dir():
         raise DataError(f"{str(directory)!r} is not a directory; give the chunk directory.")
     files = sorted(directory.glob("*.parquet"))

@@ -96,7 +96,7 @@ from diffusion._notes import Note
 from diffusion.data.checks import check_option, listing, preview, show
 from diffusion.data.competing import cause_specific, check_outcome
 from diffusion.data.riskset import RiskSet
-from diffusion.errors import EstimationError, SpecificationError
+from diffusion.errors import DataError, EstimationError, SpecificationError
 from diffusion.models.competing import _engine as engine
 from diffusion.results.hazard import HazardResults
 
@@ -204,12 +204,24 @@ class FineGray:
                  cause: Any, clock: Clock = "duration", weights: Weights = "crr",
                  time_interactions: Mapping[str, tuple[str, Callable[[np.ndarray], Any]]]
                  | None = None) -> None:
+        if not isinstance(outcome, str):
+            raise SpecificationError(
+                f"outcome must be the name of the outcome column (a string), got "
+                f"{show(outcome)}.")
         check_outcome(risk_set, outcome, cause)
         if isinstance(covariates, str):
             covariates = [covariates]
+        if not isinstance(covariates, (Sequence, pd.Index)):
+            raise SpecificationError(
+                f"covariates must be a list of column names, got {type(covariates).__name__} "
+                f"{show(covariates)}.")
         covariates = tuple(covariates)
         if not covariates:
             raise SpecificationError("a Fine-Gray model needs at least one covariate.")
+        twice = [c for c in dict.fromkeys(covariates) if covariates.count(c) > 1]
+        if twice:
+            raise SpecificationError(
+                f"covariate(s) {preview(twice)} are named more than once; name each once.")
         frame = risk_set._frame
         absent = [c for c in covariates if c not in frame.columns]
         if absent:
@@ -226,6 +238,8 @@ class FineGray:
         clock = check_option(clock, ("duration", "calendar"), name="clock")
         weights = check_option(weights, WEIGHTS, name="weights")
         interactions = _check_interactions(time_interactions, covariates, risk_set, outcome)
+        _check_finite(risk_set, list(dict.fromkeys(
+            covariates + tuple(c for _, c, _ in interactions))))
         object.__setattr__(self, "time_interactions", interactions)
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "risk_set", risk_set)
@@ -291,7 +305,7 @@ class FineGray:
         cols = list(dict.fromkeys(self.covariates + tuple(c for _, c, _ in
                                                           self.time_interactions)))
         varying = self.time_varying()
-        fixed = [c for _, c, _ in self.time_interactions]
+        fixed = list(dict.fromkeys(c for _, c, _ in self.time_interactions))
         nunique = f[fixed].groupby(f[rs.unit], sort=False).nunique()
         changing = [c for c in dict.fromkeys(fixed) if (nunique[c] > 1).any()]
         if changing:
@@ -509,10 +523,15 @@ def _check_interactions(interactions: Mapping[str, tuple[str, Callable[[np.ndarr
     frame = risk_set._frame
     out = []
     for name, spec in interactions.items():
-        if not isinstance(name, str) or name in covariates:
+        if not isinstance(name, str) or not name.strip() or name in covariates:
             raise SpecificationError(
-                f"time interaction name {show(name)} must be a string distinct from the "
-                f"covariates {preview(covariates)}.")
+                f"time interaction name {show(name)} must be a non-empty string distinct from "
+                f"the covariates {preview(covariates)}.")
+        if name in frame.columns:
+            raise SpecificationError(
+                f"time interaction name {show(name)} is a column of the risk set; the "
+                f"coefficient of {show(name)} would read as that column's. Name the term "
+                f"after its function, e.g. {show(name + '_log_t')}.")
         if (not isinstance(spec, tuple) or len(spec) != 2 or not isinstance(spec[0], str)
                 or not callable(spec[1])):
             raise SpecificationError(
@@ -531,13 +550,31 @@ def _check_interactions(interactions: Mapping[str, tuple[str, Callable[[np.ndarr
     return tuple(out)
 
 
+def _check_finite(risk_set: RiskSet, columns: list[str]) -> None:
+    """Refuse infinite covariate values (missing values are dropped with a note)."""
+    f = risk_set._frame
+    for c in columns:
+        values = f[c].to_numpy(dtype=np.float64, na_value=np.nan)
+        inf = np.isinf(values)
+        if inf.any():
+            i = int(np.argmax(inf))
+            raise DataError(
+                f"covariate {show(c)} is infinite in {int(inf.sum())} row(s) (e.g. "
+                f"{risk_set.label(f[risk_set.unit].iloc[i])} in {show(f[risk_set.time].iloc[i])}: "
+                f"{values[i]:g}); recode such values (as missing, which drops the unit, or "
+                f"as a finite number).")
+
+
 def _time_function(func: Callable[[np.ndarray], Any], times: np.ndarray, name: str,
                    clock: str) -> np.ndarray:
     """``f(t)`` at the grid times, checked: one finite number per time."""
     try:
         with np.errstate(all="ignore"):  # non-finite values are refused below, with the time
-            values = np.asarray(func(times.copy()), dtype=np.float64)
-    except (TypeError, ValueError) as err:
+            raw = np.asarray(func(times.copy()))
+            if raw.dtype.kind in "cmM":  # complex, timedelta, datetime: not one real number
+                raise TypeError(f"it returned {raw.dtype} values, not real numbers")
+            values = np.asarray(raw, dtype=np.float64)
+    except Exception as err:  # the caller's function: any failure is reported with its name
         raise SpecificationError(
             f"time interaction {show(name)}: its function failed on the {clock} times "
             f"{int(times[0])}..{int(times[-1])} ({err}); it must map an array of times to "

@@ -85,6 +85,7 @@ from diffusion.errors import (
 )
 from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
 from diffusion.models.control import FitControl
+from diffusion.models.design import _check_kinds
 from diffusion.models.discrete_time._glm import (
     _Kernel,
     _link_in_place,
@@ -98,6 +99,10 @@ __all__ = ["ChunkedDiscreteTimeHazard"]
 
 LINKS = ("logit", "probit", "cloglog")
 INFORMATION = ("expected", "observed")
+#: most levels a categorical variable may have: the information is k x k per chunk and
+#: each chunk's design rows x k, so a category per row (``C(x)`` of a continuous x)
+#: would exhaust memory long before it could be estimated
+MAX_LEVELS = 5000
 _STATEFUL = ("center", "scale", "standardize", "poly", "bs", "cs", "cr", "cc", "te",
              "hashed", "lag")
 
@@ -186,12 +191,24 @@ def _check_source(source: Any) -> Any:
     if isinstance(source, (list, tuple)) and source and all(
             isinstance(f, pd.DataFrame) for f in source):
         first = list(source[0].columns)
+        for i, f in enumerate(source):
+            dup = f.columns[f.columns.duplicated()]
+            if len(dup):
+                raise DataError(
+                    f"chunk {i} has duplicated column name(s) {preview(list(pd.unique(dup)))}; "
+                    f"rename or drop the extra columns "
+                    f"(frame.loc[:, ~frame.columns.duplicated()]).")
         for i, f in enumerate(source[1:], start=1):
             if list(f.columns) != first:
                 raise DataError(
                     f"chunk {i} has columns {preview(list(f.columns), 8)}, the first chunk "
                     f"{preview(first, 8)}; every chunk needs the same columns.")
         return list(source)
+    if isinstance(source, (list, tuple)) and source:
+        i = next(i for i, f in enumerate(source) if not isinstance(f, pd.DataFrame))
+        raise DataError(
+            f"chunk {i} is a {type(source[i]).__name__}; a list of chunks must hold "
+            f"DataFrames only (write other sources to a chunk store with write_chunks).")
     raise DataError(
         f"chunks must be a chunk directory (path or ChunkStore), a non-empty list of "
         f"DataFrames, or a Dask DataFrame; got {type(source).__name__}.")
@@ -248,6 +265,8 @@ def _materials(chunk: pd.DataFrame | _Prepared, plan: _Plan) -> _Prepared:
 def _scan(frame: pd.DataFrame, i: int, plan: _Plan) -> dict:
     """Pass 0: rows, events, missing values, levels of non-numeric variables, units."""
     out: dict[str, Any] = {"chunk": i, "rows": len(frame)}
+    # dates, Python objects, text mixed with numbers: refused as by the in-memory design
+    _check_kinds(frame, plan.variables, where=f"chunk {i}")
     missing = frame[list(plan.needed)].isna()
     out["missing"] = {c: int(n) for c, n in missing.sum().items() if n}
     keep = ~missing.any(axis=1).to_numpy()
@@ -257,25 +276,28 @@ def _scan(frame: pd.DataFrame, i: int, plan: _Plan) -> dict:
     kept = frame.loc[keep]
     ev = kept[plan.event]
     if pd.api.types.is_bool_dtype(ev):
-        bad_rows = kept.index[:0]
+        bad_rows = np.zeros(0, dtype=np.intp)
     elif pd.api.types.is_numeric_dtype(ev):
-        bad_rows = kept.index[~ev.isin([0, 1]).to_numpy()]
+        bad_rows = np.flatnonzero(~ev.isin([0, 1]).to_numpy())
     else:
-        bad_rows = kept.index
-    out["bad_events"] = int(len(bad_rows))
+        bad_rows = np.arange(len(kept))
+    out["bad_events"] = len(bad_rows)
     if len(bad_rows):
-        row = kept.loc[bad_rows[0]]
-        where = ", ".join(f"{c} {show(row[c])}" for c in (plan.unit, plan.time)
-                          if c and c in kept.columns)
-        out["bad_example"] = f"{show(row[plan.event])}" + (f" at {where}" if where else "")
+        out["bad_example"] = _example(kept, int(bad_rows[0]), plan.event, plan)
     out["events"] = int(ev.astype(np.float64).sum()) if not out["bad_events"] else 0
     out["levels"] = {}
     out["numeric"] = {}
+    out["infinite"] = {}
     for v in plan.variables:
         col = kept[v]
         numeric = (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
                    and v not in plan.categorical)
         out["numeric"][v] = bool(numeric)
+        if numeric and len(col):
+            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            inf = np.flatnonzero(np.isinf(values))
+            if len(inf):
+                out["infinite"][v] = (len(inf), _example(kept, int(inf[0]), v, plan))
         if not numeric:
             out["levels"][v] = list(pd.unique(col.astype(object)))
     out["units"] = (pd.unique(kept[plan.unit]).tolist() if plan.unit else [])
@@ -283,16 +305,26 @@ def _scan(frame: pd.DataFrame, i: int, plan: _Plan) -> dict:
     return out
 
 
+def _example(frame: pd.DataFrame, pos: int, column: str, plan: _Plan) -> str:
+    """``inf at unit 'B', year 2001``: the value of row ``pos`` and where it is."""
+    row = frame.iloc[pos]
+    where = ", ".join(f"{c} {show(row[c])}" for c in dict.fromkeys((plan.unit, plan.time))
+                      if c and c in frame.columns)
+    return f"{show(row[column])}" + (f" at {where}" if where else "")
+
+
 def _start_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
     """R's start (no intercept): the Gram and ``X' W z`` at ``mu = (y + 1/2) / 2``."""
     m = _materials(frame, plan)
     X, y = m.X, m.y
     link = get_link(plan.link)
-    eta = _start_eta(link, y)
-    kernel = _Kernel(link, y)
-    kernel(eta)
-    wz = kernel.w * eta + kernel.u
-    return column_gram(X, kernel.w, kernel.t1), column_dots(X, wz)
+    # overflow (covariates of absurd size) gives non-finite sums, refused on the driver
+    with np.errstate(all="ignore"):
+        eta = _start_eta(link, y)
+        kernel = _Kernel(link, y)
+        kernel(eta)
+        wz = kernel.w * eta + kernel.u
+        return column_gram(X, kernel.w, kernel.t1), column_dots(X, wz)
 
 
 def _score_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.ndarray,
@@ -302,10 +334,11 @@ def _score_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.n
     m = _materials(frame, plan)
     X, y = m.X, m.y
     kernel = _Kernel(get_link(plan.link), y)
-    eta = X @ beta
-    ll = kernel(eta) if len(y) else 0.0
-    w = kernel.observed(eta, np.empty(len(y))) if observed else kernel.w
-    return ll, column_gram(X, w, kernel.t1), column_dots(X, kernel.u)
+    with np.errstate(all="ignore"):  # non-finite sums are refused on the driver
+        eta = X @ beta
+        ll = kernel(eta) if len(y) else 0.0
+        w = kernel.observed(eta, np.empty(len(y))) if observed else kernel.w
+        return ll, column_gram(X, w, kernel.t1), column_dots(X, kernel.u)
 
 
 def _final_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.ndarray,
@@ -314,13 +347,14 @@ def _final_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.n
     m = _materials(frame, plan)
     frame, X, y = m.frame, m.X, m.y
     link = get_link(plan.link)
-    eta = X @ beta
-    kernel = _Kernel(link, y)
-    ll = kernel(eta) if len(y) else 0.0
-    u = kernel.u.copy()
-    w = kernel.w if information == "expected" else link.observed_weight(y, eta)
-    out = {"ll": ll, "A": column_gram(X, w, np.empty(len(y))), "n": len(y)}
-    mu = link.mean(eta)
+    with np.errstate(all="ignore"):  # non-finite sums are refused on the driver
+        eta = X @ beta
+        kernel = _Kernel(link, y)
+        ll = kernel(eta) if len(y) else 0.0
+        u = kernel.u.copy()
+        w = kernel.w if information == "expected" else link.observed_weight(y, eta)
+        out = {"ll": ll, "A": column_gram(X, w, np.empty(len(y))), "n": len(y)}
+        mu = link.mean(eta)
     out["extreme"] = int(np.sum((mu <= 1e-8) | (mu >= 1 - 1e-8)))
     if cov_type == "robust":
         out["meat"] = column_gram(X, np.square(u), np.empty(len(y)))
@@ -373,6 +407,10 @@ class ChunkedDiscreteTimeHazard:
         if not isinstance(formula, str) or "~" not in formula:
             raise SpecificationError(
                 f"formula must be a string 'event ~ terms'; got {show(formula)}.")
+        for name, value in (("unit", unit), ("time", time)):
+            if value is not None and not isinstance(value, str):
+                raise SpecificationError(
+                    f"{name} must be a column name (a string) or None, got {show(value)}.")
         used = set(re.findall(r"([A-Za-z_][A-Za-z_0-9]*)\s*\(", formula))
         stateful = sorted(used & set(_STATEFUL))
         if stateful:
@@ -382,6 +420,13 @@ class ChunkedDiscreteTimeHazard:
                 f"building the chunks.")
         try:
             parsed = Formula(formula)
+        except Exception as exc:  # formulaic raises several parser error types
+            raise SpecificationError(f"cannot parse the formula {show(formula)}: {exc}") from exc
+        if not hasattr(parsed, "lhs"):
+            raise SpecificationError(
+                f"the formula {show(formula)} needs the event column on the left of '~' "
+                f"('event ~ terms').")
+        try:
             lhs = sorted(parsed.lhs.required_variables)
             rhs = sorted(parsed.rhs.required_variables)
         except Exception as exc:  # formulaic raises several parser error types
@@ -449,6 +494,10 @@ class ChunkedDiscreteTimeHazard:
         cov_type = check_option(cov_type, COV_TYPES, name="cov_type")
         information = check_option(information, INFORMATION, name="information")
         small_sample = check_option(small_sample, SMALL_SAMPLE, name="small_sample")
+        if control is not None and not isinstance(control, FitControl):
+            raise SpecificationError(
+                f"control must be a FitControl (e.g. FitControl(max_iter=50)), got "
+                f"{type(control).__name__}.")
         control = control or FitControl()
         cluster_col = None
         if cov_type == "cluster":
@@ -559,6 +608,17 @@ class ChunkedDiscreteTimeHazard:
                 f"the event column {show(self.event)} must be 0 or 1; {total} row(s) in "
                 f"{len(bad)} chunk(s) are not, e.g. {bad[0]['bad_example']} in chunk "
                 f"{bad[0]['chunk']}. Rebuild the chunks from a risk set.")
+        infinite: dict[str, list] = {}
+        for s in scans:
+            for v, (n, example) in s["infinite"].items():
+                infinite.setdefault(v, [0, f"{example} in chunk {s['chunk']}"])[0] += n
+        if infinite:
+            raise DataError(
+                "infinite covariate values: "
+                + "; ".join(f"{show(v)} has {n} (e.g. {example})"
+                            for v, (n, example) in infinite.items())
+                + ". Recode them (e.g. as missing, which drops the rows) when building the "
+                  "chunks.")
         notes: list[Note] = []
         missing: dict[str, int] = {}
         for s in scans:
@@ -574,19 +634,45 @@ class ChunkedDiscreteTimeHazard:
         n_obs = sum(s["rows"] - s["dropped"] for s in scans)
         n_events = sum(s["events"] for s in scans)
         if n_obs == 0:
-            raise EstimationError("no rows are left in the chunks after dropping missing values.")
+            rows = sum(s["rows"] for s in scans)
+            by_column = (" (missing by column: "
+                         + ", ".join(f"{show(c)} {n}" for c, n in missing.items()) + ")"
+                         if missing else "")
+            raise EstimationError(
+                f"no rows are left in the chunks after dropping missing values: "
+                f"{rows} row(s) in {len(scans)} chunk(s){by_column}. Check the event, "
+                f"covariate and cluster columns of the chunks.")
         if n_events == 0:
             raise EstimationError(
                 f"the chunks have no events ({n_obs} rows); a hazard model needs some.")
+        if n_events == n_obs:
+            raise EstimationError(
+                f"every one of the {n_obs} row(s) left in the chunks is an event; a hazard "
+                f"model needs rows at risk without an event.")
         levels: dict[str, list] = {}
         for v in plan.variables:
             kinds = {s["numeric"][v] for s in scans if s["rows"] - s["dropped"]}
             if kinds == {True}:
                 continue
+            if kinds == {True, False} and v not in plan.categorical:
+                num = next(s["chunk"] for s in scans if s["rows"] - s["dropped"]
+                           and s["numeric"][v])
+                other = next(s["chunk"] for s in scans if s["rows"] - s["dropped"]
+                             and not s["numeric"][v])
+                raise DataError(
+                    f"column {show(v)} holds numbers in chunk {num} but text, categories or "
+                    f"booleans in chunk {other}; give it one type in every chunk "
+                    f"(frame.astype({{{v!r}: float}}), or C({v}) in the formula for a "
+                    f"category).")
             seen: dict[Any, None] = {}
             for s in scans:
                 for value in s["levels"].get(v, []):
                     seen[value] = None
+            if len(seen) > MAX_LEVELS:
+                raise SpecificationError(
+                    f"{show(v)} has {len(seen)} distinct values in the chunks, each a "
+                    f"category (a design column): more than {MAX_LEVELS}. Use it as a "
+                    f"number (without C()), or group its values.")
             try:
                 levels[v] = sorted(seen)
             except TypeError:
@@ -611,7 +697,14 @@ class ChunkedDiscreteTimeHazard:
 
     @staticmethod
     def _collinear(A: np.ndarray, names: Sequence[str]) -> EstimationError:
-        d = np.sqrt(np.clip(np.diag(A), 1e-300, None))
+        diag = np.diag(A)
+        if not np.all(np.isfinite(A)):
+            big = [names[j] for j in np.flatnonzero(~np.isfinite(diag))] or list(names)
+            return EstimationError(
+                f"the information matrix overflows (beyond floating-point range) in the "
+                f"terms {preview(big, 8)}: their values are too large. Rescale them (e.g. "
+                f"in thousands, or as logarithms) when building the chunks.")
+        d = np.sqrt(np.clip(diag, 1e-300, None))
         vals, vecs = np.linalg.eigh(A / np.outer(d, d))
         v = np.abs(vecs[:, 0])
         involved = [names[j] for j in np.flatnonzero(v > 0.1 * v.max())]

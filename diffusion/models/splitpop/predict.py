@@ -23,6 +23,8 @@ spduration's ``predict(type = "conditional hazard")`` differs in using the densi
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,9 @@ from diffusion.models.splitpop._engine import SplitPopData, _parts, increments
 from diffusion.results.hazard import HazardResults
 
 __all__ = ["cure_probabilities", "predict_splitpop"]
+
+#: most profile-years a profile prediction expands to (each profile's durations 1..D)
+MAX_PROFILE_ROWS = 10**7
 
 
 def _state(result: HazardResults) -> dict:
@@ -125,6 +130,10 @@ def predict_splitpop(result: HazardResults, data: RiskSet | pd.DataFrame | None 
                                         state["time_col"]: state["times"],
                                         "duration": d.dur}), out], axis=1)
     model = result.extra["model"]
+    if not isinstance(duration, str):
+        raise SpecificationError(
+            f"duration must be the name of the profiles' duration column (a string), got "
+            f"{show(duration)}.")
     if isinstance(data, RiskSet):
         return _predict_risk_set(result, state, model, data)
     if isinstance(data, pd.DataFrame):
@@ -136,13 +145,26 @@ def predict_splitpop(result: HazardResults, data: RiskSet | pd.DataFrame | None 
 # ------------------------------------------------------------------ helpers
 def _hazards(theta: np.ndarray, kz: int, dist: str, X: np.ndarray, dur: np.ndarray,
              codes: np.ndarray, Z_units: np.ndarray,
-             usable: np.ndarray | None = None) -> pd.DataFrame:
-    """The five prediction columns for rows sorted by group (``codes``, contiguous)."""
+             usable: np.ndarray | None = None, where: Any = None) -> pd.DataFrame:
+    """The five prediction columns for rows sorted by group (``codes``, contiguous).
+
+    ``where(i)`` names row ``i`` in the error raised when a row's hazard overflows.
+    """
     with np.errstate(invalid="ignore", over="ignore"):
         dH = increments(theta[kz:], X, dur, dist)
+        zg = Z_units @ theta[:kz]
     if usable is not None:
         dH = np.where(usable, dH, 0.0)
-    zg = Z_units @ theta[:kz]
+    overflow = ~np.isfinite(dH) | ~np.isfinite(zg)[codes]
+    if overflow.any():
+        # covariates far outside the estimation sample: the hazard (or the risk part)
+        # leaves floating-point range, and the probabilities would be 0/0
+        i = int(np.argmax(overflow))
+        raise DataError(
+            f"the covariates of {int(overflow.sum())} row(s) give a hazard or an at-risk "
+            f"log-odds beyond floating-point range (e.g. "
+            f"{where(i) if where else f'row {i}'}); give covariate values on the scale of the "
+            f"estimation sample.")
     log_pi = -np.logaddexp(0.0, -zg)[codes]
     log_1mpi = -np.logaddexp(0.0, zg)[codes]
     cum = np.cumsum(dH)
@@ -174,9 +196,21 @@ def _check_columns(frame: pd.DataFrame, needed: list[str], what: str) -> None:
 def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
             what: str) -> np.ndarray:
     """Encode ``frame`` as the estimation design (levels, transformations); NaN kept."""
+    dup = frame.columns[frame.columns.duplicated()]
+    if len(dup):
+        raise DataError(
+            f"{what} has duplicated column name(s) {preview(list(pd.unique(dup)))}; rename or "
+            f"drop the extra columns (frame.loc[:, ~frame.columns.duplicated()]).")
     if spec.rhs is None:
         cols = [np.ones(len(frame))] if spec.intercept else []
         for c in spec.columns:
+            dtype = frame[c].dtype
+            if (pd.api.types.is_datetime64_any_dtype(dtype)
+                    or pd.api.types.is_timedelta64_dtype(dtype)
+                    or isinstance(dtype, pd.PeriodDtype)):
+                raise DataError(
+                    f"{what}: column {show(c)} holds dates ({dtype}); give the numbers the "
+                    f"model was estimated on.")
             values = pd.to_numeric(frame[c], errors="coerce")
             bad = values.isna() & frame[c].notna()
             if bad.any():
@@ -253,8 +287,10 @@ def _predict_risk_set(result, state, model, rs: RiskSet) -> pd.DataFrame:
     first_usable = rows_ok[first]
     Z[codes[first_usable]] = Zr[first_usable]
     Xs = np.where(valid[:, None], X, 0.0)
+    units = sub[rs.unit].to_numpy()
     out = _hazards(result._params, state["k_risk"], state["distribution"], Xs,
-                   clock.astype(np.float64), codes, np.nan_to_num(Z), usable)
+                   clock.astype(np.float64), codes, np.nan_to_num(Z), usable,
+                   where=lambda i: f"unit {rs.label(units[i])}, {rs.time} {t[i]}")
     out.loc[~usable, "at_risk"] = np.nan
     head = pd.DataFrame({rs.unit: sub[rs.unit].to_numpy(), rs.time: t,
                          "duration": clock})
@@ -265,6 +301,11 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
                       duration: str) -> pd.DataFrame:
     if not len(profiles):
         raise DataError("profiles must be a non-empty DataFrame with one row per profile.")
+    dup = profiles.columns[profiles.columns.duplicated()]
+    if len(dup):
+        raise DataError(
+            f"the profiles have duplicated column name(s) {preview(list(pd.unique(dup)))}; "
+            f"rename or drop the extra columns.")
     needed = [*model.risk_spec.variables, *model.duration_spec.variables, duration]
     _check_columns(profiles, needed, "the profiles")
     covs = list(dict.fromkeys(needed))
@@ -273,12 +314,19 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
         raise DataError(f"profiles have missing values in {preview(cols)}; give every "
                         f"covariate and the duration a value.")
     dvals = pd.to_numeric(profiles[duration], errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~(np.isfinite(dvals) & (dvals >= 1) & (np.mod(dvals, 1) == 0))
+    finite = np.isfinite(dvals)
+    bad = ~finite
+    bad[finite] = ~((dvals[finite] >= 1) & (np.mod(dvals[finite], 1) == 0))
     if bad.any():
         raise DataError(
             f"profiles column {show(duration)} must hold whole durations >= 1 (1 = first "
             f"year at risk); {int(bad.sum())} row(s) do not, e.g. "
             f"{show(profiles[duration].iloc[int(np.flatnonzero(bad)[0])])}.")
+    if dvals.sum() > MAX_PROFILE_ROWS:
+        raise DataError(
+            f"the profiles ask for {dvals.sum():.0f} profile-years (each profile's durations "
+            f"1..{show(profiles[duration].iloc[int(np.argmax(dvals))])} at most); the limit is "
+            f"{MAX_PROFILE_ROWS:,}. Give shorter durations or fewer profiles.")
     n_time = state["n_time"]
     if n_time and model.time.scale != "duration":
         raise SpecificationError(
@@ -290,6 +338,11 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
                  "the profiles")
     Z = _encode(model.risk_spec, state["risk_model_spec"], state["risk_names"], profiles,
                 "the profiles")
+    inf = ~(np.isfinite(X1).all(1) & np.isfinite(Z).all(1))
+    if inf.any():
+        raise DataError(
+            f"{int(inf.sum())} profile(s) have infinite covariate values, e.g. profile "
+            f"{show(profiles.index[int(np.argmax(inf))])}; give finite numbers.")
     D = dvals.astype(np.int64)
     # each profile's history: durations 1..D with its covariates held fixed
     codes = np.repeat(np.arange(len(profiles)), D)
@@ -304,7 +357,8 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
     usable &= (cb - np.r_[0, cb][starts][codes]) == 0
     out = _hazards(result._params, state["k_risk"], state["distribution"],
                    np.where(usable[:, None], X, 0.0), clock.astype(np.float64), codes, Z,
-                   usable)
+                   usable, where=lambda i: f"profile {show(profiles.index[codes[i]])} at "
+                                           f"duration {clock[i]}")
     last = np.cumsum(D) - 1
     res = out.iloc[last].reset_index(drop=True)
     head = pd.DataFrame({"profile": profiles.index.to_numpy(), "duration": D})
