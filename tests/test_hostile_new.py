@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 import warnings
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -328,12 +329,13 @@ def test_a_generator_that_raises_leaves_no_partial_store() -> None:
 
 
 @pytest.mark.parametrize("values", [pd.Series([1, "a"] * 20, dtype=object), A["x"] + 1j,
-                                    pd.Series([[1], {"a": 1}] * 20, dtype=object)])
+                                    pd.Series([[1], {"a": 1}] * 20, dtype=object),
+                                    pd.Series([10**20] * 40, dtype=object)])
 def test_columns_parquet_cannot_store_are_named(values: pd.Series) -> None:
     bad = A.assign(g=values)
     with tempfile.TemporaryDirectory() as d:
         refuses(DataError, lambda: write_chunks([bad], Path(d) / "s"), bad,
-                match="chunk 0 cannot be stored as Parquet.*column g")
+                match="chunk 0 cannot be stored as Parquet.*column '?g")
 
 
 def test_non_parquet_files_and_vanished_chunks() -> None:
@@ -535,7 +537,7 @@ FUNCTIONS = [np.log, np.sqrt, lambda t: t, lambda t: (t > 5).astype(float), _rai
 @given(st.one_of(
     st.none(),
     st.dictionaries(st.one_of(st.sampled_from(["x1_log_t", "q", "x2", "x1", "year", "", " "]),
-                              hostile_value()),
+                              hostile_value().filter(lambda k: isinstance(k, Hashable))),
                     st.one_of(st.tuples(st.one_of(st.sampled_from(["x1", "x2", "how", "unit",
                                                                    "nope"]), hostile_value()),
                                         st.sampled_from(FUNCTIONS)),

@@ -261,11 +261,19 @@ def _to_arrow(frame: pd.DataFrame, i: int) -> Any:
     """Chunk ``i`` as an Arrow table; a column Arrow cannot store is named."""
     import pyarrow as pa
 
+    failures = (pa.ArrowException, TypeError, ValueError, OverflowError)
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError) as exc:
+    except failures as exc:
+        column = ""
+        for j in range(frame.shape[1]):  # name the column (pyarrow does not always)
+            try:
+                pa.Table.from_pandas(frame.iloc[:, [j]], preserve_index=False)
+            except failures:
+                column = f" (column {show(frame.columns[j])})"
+                break
         raise DataError(
-            f"chunk {i} cannot be stored as Parquet: {exc}. Give each column one type "
+            f"chunk {i} cannot be stored as Parquet{column}: {exc}. Give each column one type "
             f"(numbers, text, or categories; no Python objects or complex numbers), e.g. "
             f"frame.astype({{column: float}}) or frame.astype({{column: str}}).") from exc
 

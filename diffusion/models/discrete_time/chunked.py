@@ -284,7 +284,9 @@ def _scan(frame: pd.DataFrame, i: int, plan: _Plan) -> dict:
     out["bad_events"] = len(bad_rows)
     if len(bad_rows):
         out["bad_example"] = _example(kept, int(bad_rows[0]), plan.event, plan)
-    out["events"] = int(ev.astype(np.float64).sum()) if not out["bad_events"] else 0
+    countable = pd.api.types.is_bool_dtype(ev) or pd.api.types.is_numeric_dtype(ev)
+    out["events"] = (int(ev.astype(np.float64).sum())
+                     if countable and not out["bad_events"] else 0)
     out["levels"] = {}
     out["numeric"] = {}
     out["infinite"] = {}
