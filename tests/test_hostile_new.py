@@ -493,6 +493,27 @@ def test_distribution_given_as_an_array_is_refused(distribution: Any) -> None:
             match="unknown distribution")
 
 
+@pytest.mark.parametrize("values", [[complex(1957, 0), 0.5, 0.1],
+                                    [pd.Timedelta(days=3), 0.5, 0.1]])
+def test_complex_or_duration_cells_are_refused(values: list[Any]) -> None:
+    # object cells that pandas reads as numbers but float64 cannot hold (or only by
+    # dropping an imaginary part, with a ComplexWarning)
+    profiles = PROFILES.assign(x=pd.Series(values, dtype=object))
+    for res in SP_FITS.values():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            refuses(DataError, lambda res=res: predict_splitpop(res, data=profiles), profiles,
+                    match="'x'|non-numeric|real numbers")
+    panel = PANEL.assign(x=pd.Series(values * (len(PANEL) // 3) + values[:len(PANEL) % 3],
+                                     dtype=object))
+    rs = RiskSet.from_panel(panel, unit="unit", time="year", event="event")
+    for res in SP_FITS.values():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            refuses(DataError, lambda res=res: predict_splitpop(res, data=rs),
+                    match="the risk set")
+
+
 def test_profile_errors_keep_their_messages() -> None:
     res = SP_FITS["cloglog"]
     refuses(MissingColumnError, lambda: predict_splitpop(res, data=PROFILES.drop(columns="x")),
@@ -609,6 +630,8 @@ def test_two_time_interactions_of_one_column_fit() -> None:
 
 def test_fine_gray_covariates_and_outcome_are_checked() -> None:
     refuses(SpecificationError, lambda: fine_gray(None, covariates=5), match="list of column")
+    refuses(SpecificationError, lambda: fine_gray(None, covariates=[[1957]]),
+            match="column names")
     refuses(SpecificationError, lambda: fine_gray(None, covariates=["x2", "x2"]),
             match="more than once")
     refuses(SpecificationError, lambda: FineGray(FG_RS, covariates=["x2"], outcome=["how"],

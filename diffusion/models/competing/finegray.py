@@ -85,7 +85,7 @@ Conventions (R vs diffusion)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -216,6 +216,10 @@ class FineGray:
                 f"covariates must be a list of column names, got {type(covariates).__name__} "
                 f"{show(covariates)}.")
         covariates = tuple(covariates)
+        unhashable = [c for c in covariates if not isinstance(c, Hashable)]
+        if unhashable:
+            raise SpecificationError(
+                f"covariates must be column names; got {preview(unhashable)}.")
         if not covariates:
             raise SpecificationError("a Fine-Gray model needs at least one covariate.")
         twice = [c for c in dict.fromkeys(covariates) if covariates.count(c) > 1]

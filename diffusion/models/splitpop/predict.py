@@ -23,6 +23,7 @@ spduration's ``predict(type = "conditional hazard")`` differs in using the densi
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -217,7 +218,7 @@ def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
                 raise DataError(
                     f"{what}: column {show(c)} has {int(bad.sum())} non-numeric value(s), "
                     f"e.g. {show(frame[c][bad].iloc[0])}; give numbers.")
-            cols.append(values.to_numpy(dtype=np.float64))
+            cols.append(_as_float(values, what, f"column {show(c)}"))
         X = np.column_stack(cols) if cols else np.empty((len(frame), 0))
         got = (("Intercept",) if spec.intercept else ()) + tuple(spec.columns)
     else:
@@ -228,13 +229,26 @@ def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
                 f"{what}: cannot encode the data with the model's formula "
                 f"{show(spec.text)}: {exc}. Give values (and category levels) seen in the "
                 f"estimation sample.") from exc
-        X = np.asarray(mm, dtype=np.float64)
+        X = _as_float(mm, what, f"the formula {show(spec.text)}")
         got = tuple(mm.columns)
     if got != tuple(names):
         raise SpecificationError(
             f"{what} encodes to terms {preview(list(got))}, not the model's "
             f"{preview(list(names))}.")
     return X
+
+
+def _as_float(values, what: str, where: str) -> np.ndarray:
+    """``values`` as float64; complex numbers, durations or objects are refused."""
+    complex_warning = getattr(getattr(np, "exceptions", np), "ComplexWarning")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", complex_warning)
+            return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, complex_warning) as exc:
+        raise DataError(
+            f"{what}: {where} gives values that are not real numbers ({exc}); give the "
+            f"numbers the model was estimated on.") from exc
 
 
 def _time_columns(state: dict, clock: np.ndarray) -> np.ndarray:
