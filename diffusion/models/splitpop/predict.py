@@ -240,7 +240,7 @@ def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
 
 def _as_float(values, what: str, where: str) -> np.ndarray:
     """``values`` as float64; complex numbers, durations or objects are refused."""
-    complex_warning = getattr(getattr(np, "exceptions", np), "ComplexWarning")
+    complex_warning = getattr(np, "exceptions", np).ComplexWarning
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", complex_warning)
