@@ -33,7 +33,7 @@ import pandas as pd
 from diffusion._linalg import as_columns, column_cluster_sums, column_gram
 from diffusion.errors import EstimationError
 
-__all__ = ["sandwich_covariance", "score_meat", "multiway_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
+__all__ = ["sandwich_covariance", "sandwich", "score_meat", "multiway_meat", "COV_TYPES", "SMALL_SAMPLE", "CovType",
            "SmallSample"]
 
 CovType = Literal["cluster", "classic", "robust"]
@@ -137,6 +137,14 @@ def sandwich_covariance(
         codes, g = _cluster_codes(clusters)
         summed = column_cluster_sums(Xc, score, codes, g, buf)
         meat = summed.T @ summed
+    return sandwich(bread, meat, small_sample=small_sample, g=g, n=n, k=k), (
+        g if cov_type == "cluster" else None)
+
+
+def sandwich(bread: np.ndarray, meat: np.ndarray, *, small_sample: SmallSample, g: int,
+             n: int, k: int) -> np.ndarray:
+    """``c * bread @ meat @ bread`` (symmetrised) with the small-sample factor ``c`` of
+    ``G`` clusters, ``N`` rows and ``K`` parameters (see the module docstring)."""
     if small_sample == "r":
         factor = g / (g - 1) * (n - 1) / (n - k)
     elif small_sample == "stata":
@@ -144,7 +152,7 @@ def sandwich_covariance(
     else:
         factor = 1.0
     cov = factor * bread @ meat @ bread
-    return (cov + cov.T) / 2, (g if cov_type == "cluster" else None)
+    return (cov + cov.T) / 2
 
 
 def multiway_meat(

@@ -83,7 +83,7 @@ from diffusion.errors import (
     SeparationError,
     SpecificationError,
 )
-from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
+from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich
 from diffusion.models.control import FitControl
 from diffusion.models.design import _check_kinds
 from diffusion.models.discrete_time._glm import (
@@ -738,11 +738,5 @@ def _covariance(finals: list[dict], cov_type: str, small_sample: str, n: int,
         merged = np.zeros((g, k))
         np.add.at(merged, codes, sums)
         meat = merged.T @ merged
-    if small_sample == "r":
-        factor = g / (g - 1) * (n - 1) / (n - k)
-    elif small_sample == "stata":
-        factor = g / (g - 1)
-    else:
-        factor = 1.0
-    cov = factor * bread @ meat @ bread
-    return (cov + cov.T) / 2, (g if cov_type == "cluster" else None)
+    return sandwich(bread, meat, small_sample=small_sample, g=g, n=n, k=k), (
+        g if cov_type == "cluster" else None)

@@ -194,6 +194,18 @@ def _check_columns(frame: pd.DataFrame, needed: list[str], what: str) -> None:
             f"the same names and lags as in the estimation risk set).")
 
 
+def _designs(model, state: dict, frame: pd.DataFrame, where: str
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The duration covariates (without the time term) and the risk covariates of
+    ``frame``, encoded as in the fit."""
+    n_time = state["n_time"]
+    dnames = state["duration_names"]
+    cov_names = dnames[: len(dnames) - n_time] if n_time else dnames
+    X = _encode(model.duration_spec, state["duration_model_spec"], cov_names, frame, where)
+    Z = _encode(model.risk_spec, state["risk_model_spec"], state["risk_names"], frame, where)
+    return X, Z
+
+
 def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
             what: str) -> np.ndarray:
     """Encode ``frame`` as the estimation design (levels, transformations); NaN kept."""
@@ -269,12 +281,7 @@ def _predict_risk_set(result, state, model, rs: RiskSet) -> pd.DataFrame:
     order = np.lexsort((frame[rs.time].to_numpy(), pd.factorize(frame[rs.unit])[0]))
     sub = frame.iloc[order]
     n_time = state["n_time"]
-    dnames = state["duration_names"]
-    cov_names = dnames[: len(dnames) - n_time] if n_time else dnames
-    X = _encode(model.duration_spec, state["duration_model_spec"], cov_names, sub,
-                "the risk set")
-    Zr = _encode(model.risk_spec, state["risk_model_spec"], state["risk_names"], sub,
-                 "the risk set")
+    X, Zr = _designs(model, state, sub, "the risk set")
     entry = rs.entry_times().to_numpy(dtype=np.int64)[order]
     t = sub[rs.time].to_numpy(dtype=np.int64)
     clock = t - entry + 1
@@ -346,12 +353,7 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
         raise SpecificationError(
             f"the model's time term ({model.time.describe()}) runs on the calendar clock, "
             f"so a profile needs calendar years: pass a RiskSet as data instead.")
-    dnames = state["duration_names"]
-    cov_names = dnames[: len(dnames) - n_time] if n_time else dnames
-    X1 = _encode(model.duration_spec, state["duration_model_spec"], cov_names, profiles,
-                 "the profiles")
-    Z = _encode(model.risk_spec, state["risk_model_spec"], state["risk_names"], profiles,
-                "the profiles")
+    X1, Z = _designs(model, state, profiles, "the profiles")
     inf = ~(np.isfinite(X1).all(1) & np.isfinite(Z).all(1))
     if inf.any():
         raise DataError(
