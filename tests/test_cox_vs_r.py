@@ -317,6 +317,7 @@ def _compare_json(new, old, path="", rtol=1e-7):
 
 
 @pytest.mark.r
+@pytest.mark.slow  # a few seconds of R: CI runs it with the slow set (pytest -m slow)
 def test_r_script_reproduces_fixtures(tmp_path):
     run_r_script(R_SCRIPT, INPUTS, tmp_path, LOTTERY, timeout=900)
     for panel in SIMULATED + (("cox_lottery",) if LOTTERY.exists() else ()):

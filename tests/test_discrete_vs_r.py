@@ -249,6 +249,7 @@ def _compare_json(new, old, where: str = "") -> list[str]:
 
 
 @pytest.mark.r
+@pytest.mark.slow  # a few seconds of R: CI runs it with the slow set (pytest -m slow)
 def test_r_script_reproduces_fixtures(tmp_path):
     run_r_script(R_SCRIPT, INPUTS, tmp_path, LOTTERY, timeout=600)
     panels = SIMULATED + (("lottery",) if LOTTERY.exists() else ())

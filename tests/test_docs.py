@@ -98,7 +98,13 @@ def test_every_public_module_has_an_api_page() -> None:
     assert "diffusion.data.riskset" in documented  # the scan itself works
 
 
-@pytest.mark.parametrize("page", _guide_pages(), ids=lambda p: str(p.relative_to(ROOT)))
+#: pages whose examples run long simulations (about 10 s): CI runs them with the slow set
+_SLOW_PAGES = {"power.md"}
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(p, marks=pytest.mark.slow) if p.name in _SLOW_PAGES else p
+    for p in _guide_pages()], ids=lambda p: str(p.relative_to(ROOT)))
 def test_guide_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doctests = _blocks(page, "pycon")
     scripts = _blocks(page, "python")
