@@ -212,3 +212,23 @@ def test_no_events_is_an_estimation_error(pooled: RiskSet) -> None:
         ChunkedDiscreteTimeHazard.from_formula("event ~ x", chunks, link="logit",
                                                unit="state_abbr").fit()
     assert issubclass(EstimationError, DiffusionError)
+
+
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_kernel_observed_weights_equal_the_link_formula(link: str) -> None:
+    """The in-place observed-information weights of the Newton steps (engine and chunked
+    fit) equal Link.observed_weight, computed independently from mu, g and g'."""
+    from diffusion.models.discrete_time._glm import _Kernel
+    from diffusion.models.links import get_link
+
+    rng = np.random.default_rng(11)
+    eta = rng.uniform(-8.0, 3.0, 4000)
+    lk = get_link(link)
+    y = (rng.random(4000) < lk.mean(eta)).astype(float)
+    kernel = _Kernel(lk, y)
+    kernel(eta)
+    got = kernel.observed(eta, np.empty(len(y)))
+    # 1e-8: on cloglog events with small exp(eta) both formulas lose digits to the
+    # cancellation in r exp(e) - 1 (about 1e-9 relative at eta = -8)
+    np.testing.assert_allclose(got, lk.observed_weight(y, eta), rtol=1e-8, atol=1e-300)
+    assert np.all(got > 0)

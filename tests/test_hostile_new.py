@@ -178,13 +178,13 @@ def test_infinite_covariate_is_named_with_unit_year_and_chunk() -> None:
 
 def test_duplicated_column_names_are_refused() -> None:
     dup = pd.concat([A, A[["x"]]], axis=1)
-    refuses(DataError, lambda: chunked([dup, dup]), dup, match="chunk 0 has duplicated column")
+    refuses(DataError, lambda: chunked([dup, dup]), dup, match="chunk 0 has 1 duplicated column")
     dup = pd.concat([A, A[["event"]]], axis=1)
     refuses(DataError, lambda: chunked([B.assign(dummy=0).rename(columns={"dummy": "x2"}),
                                         dup]), dup, match="duplicated column")
     with tempfile.TemporaryDirectory() as d:
         refuses(DataError, lambda: write_chunks([A, dup], Path(d) / "s"), dup,
-                match="chunk 1 has duplicated column name.*'event'")
+                match="chunk 1 has 1 duplicated column name.*'event'")
         assert not list((Path(d) / "s").glob("*.parquet"))
 
 

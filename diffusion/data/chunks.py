@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diffusion.data.checks import listing, preview, show
+from diffusion.data.checks import check_frame, listing, preview, show
 from diffusion.errors import DataError, DiffusionError, SpecificationError
 
 __all__ = ["ChunkStore", "write_chunks", "open_chunks", "MANIFEST"]
@@ -167,12 +167,7 @@ def _frames(chunks: Any) -> Iterable[pd.DataFrame]:
             raise DataError(
                 f"chunk {i} is a {type(item).__name__}; give DataFrames or risk sets "
                 f"(RiskSet, DyadRiskSet), one per chunk.")
-        dup = frame.columns[frame.columns.duplicated()]
-        if len(dup):
-            raise DataError(
-                f"chunk {i} has duplicated column name(s) {preview(list(pd.unique(dup)))}; "
-                f"Parquet needs unique names: rename or drop the extra columns "
-                f"(frame.loc[:, ~frame.columns.duplicated()]).")
+        check_frame(frame, name=f"chunk {i}")  # Parquet needs unique column names
         yield frame
         i += 1
 

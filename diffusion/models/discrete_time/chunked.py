@@ -62,16 +62,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from diffusion._linalg import as_columns, column_dots, column_gram
+from diffusion._linalg import as_columns, column_cluster_sums, column_dots, column_gram
 from diffusion._notes import Note
-from diffusion.data.checks import check_option, preview, show
+from diffusion.data.checks import check_frame, check_option, preview, show
 from diffusion.data.chunks import ChunkStore, open_chunks, read_chunk
 from diffusion.errors import (
     CollinearityError,
@@ -83,7 +83,7 @@ from diffusion.errors import (
     SeparationError,
     SpecificationError,
 )
-from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich
+from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, _inverse, sandwich
 from diffusion.models.control import FitControl
 from diffusion.models.design import _check_kinds
 from diffusion.models.discrete_time._glm import (
@@ -192,12 +192,7 @@ def _check_source(source: Any) -> Any:
             isinstance(f, pd.DataFrame) for f in source):
         first = list(source[0].columns)
         for i, f in enumerate(source):
-            dup = f.columns[f.columns.duplicated()]
-            if len(dup):
-                raise DataError(
-                    f"chunk {i} has duplicated column name(s) {preview(list(pd.unique(dup)))}; "
-                    f"rename or drop the extra columns "
-                    f"(frame.loc[:, ~frame.columns.duplicated()]).")
+            check_frame(f, name=f"chunk {i}")  # duplicated column names refused
         for i, f in enumerate(source[1:], start=1):
             if list(f.columns) != first:
                 raise DataError(
@@ -361,14 +356,9 @@ def _final_pass(frame: pd.DataFrame | _Prepared, i: int, plan: _Plan, beta: np.n
     if cov_type == "robust":
         out["meat"] = column_gram(X, np.square(u), np.empty(len(y)))
     elif cov_type == "cluster":
-        labels = frame[cluster].to_numpy()
-        codes, uniques = pd.factorize(labels, sort=False)
-        k = X.shape[1]
-        sums = np.empty((len(uniques), k))
-        for j in range(k):
-            sums[:, j] = np.bincount(codes, weights=X[:, j] * u, minlength=len(uniques))
+        codes, uniques = pd.factorize(frame[cluster].to_numpy(), sort=False)
         out["cluster_keys"] = np.asarray(uniques, dtype=object)
-        out["cluster_sums"] = sums
+        out["cluster_sums"] = column_cluster_sums(X, u, codes, len(uniques))
     return out
 
 
@@ -681,17 +671,15 @@ class ChunkedDiscreteTimeHazard:
                 levels[v] = list(seen)
         units = {u for s in scans for u in s["units"]}
         sample = pd.concat([s["sample"] for s in scans if len(s["sample"])], ignore_index=True)
-        plan = _Plan(plan.formula, plan.event, plan.variables, plan.needed, levels,
-                     None, plan.link, plan.unit, plan.time, plan.categorical)
+        plan = replace(plan, levels=levels)
         sample = _prepare(sample, plan)
         try:
             spec = model_matrix(plan.formula, sample, na_action="raise").model_spec
         except Exception as exc:  # formulaic raises several types for a bad term
             raise SpecificationError(
                 f"cannot build the design of {show(plan.formula)} on the chunks: {exc}") from exc
-        plan = _Plan(plan.formula, plan.event, plan.variables, plan.needed, levels, spec,
-                     plan.link, plan.unit, plan.time, plan.categorical)
-        return plan, notes, n_obs, n_events, (len(units) if self.unit else n_obs)
+        n_units = len(units) if self.unit else n_obs
+        return replace(plan, model_spec=spec), notes, n_obs, n_events, n_units
 
     def _evaluate(self, parts: Any, plan: _Plan, beta: np.ndarray, observed: bool):
         got = parts.map(_score_pass, plan, beta, observed)
@@ -717,12 +705,7 @@ class ChunkedDiscreteTimeHazard:
 
 def _covariance(finals: list[dict], cov_type: str, small_sample: str, n: int,
                 k: int) -> tuple[np.ndarray, int | None]:
-    A = sum(f["A"] for f in finals)
-    try:
-        bread = np.linalg.inv(A)
-    except np.linalg.LinAlgError as exc:  # pragma: no cover - guarded by the solve
-        raise EstimationError("the information matrix is singular at the estimate.") from exc
-    bread = (bread + bread.T) / 2
+    bread = _inverse(sum(f["A"] for f in finals))
     if cov_type == "classic":
         return bread, None
     if cov_type == "robust":

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diffusion.data.checks import preview, show
+from diffusion.data.checks import check_frame, preview, show
 from diffusion.data.riskset import RiskSet
 from diffusion.errors import DataError, MissingColumnError, SpecificationError
 from diffusion.models.splitpop._engine import SplitPopData, _parts, increments
@@ -209,11 +209,6 @@ def _designs(model, state: dict, frame: pd.DataFrame, where: str
 def _encode(spec, model_spec, names: tuple[str, ...], frame: pd.DataFrame,
             what: str) -> np.ndarray:
     """Encode ``frame`` as the estimation design (levels, transformations); NaN kept."""
-    dup = frame.columns[frame.columns.duplicated()]
-    if len(dup):
-        raise DataError(
-            f"{what} has duplicated column name(s) {preview(list(pd.unique(dup)))}; rename or "
-            f"drop the extra columns (frame.loc[:, ~frame.columns.duplicated()]).")
     if spec.rhs is None:
         cols = [np.ones(len(frame))] if spec.intercept else []
         for c in spec.columns:
@@ -322,11 +317,7 @@ def _predict_profiles(result, state, model, profiles: pd.DataFrame,
                       duration: str) -> pd.DataFrame:
     if not len(profiles):
         raise DataError("profiles must be a non-empty DataFrame with one row per profile.")
-    dup = profiles.columns[profiles.columns.duplicated()]
-    if len(dup):
-        raise DataError(
-            f"the profiles have duplicated column name(s) {preview(list(pd.unique(dup)))}; "
-            f"rename or drop the extra columns.")
+    check_frame(profiles, name="profiles")  # duplicated column names refused
     needed = [*model.risk_spec.variables, *model.duration_spec.variables, duration]
     _check_columns(profiles, needed, "the profiles")
     covs = list(dict.fromkeys(needed))
