@@ -231,9 +231,11 @@ def fit(data: FineGrayData, *, tol: float = 1e-12, step_tol: float = 1e-8,
                   step_tol=step_tol)
 
 
-def residuals(data: FineGrayData, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-unit ``eta_i`` (score residual) and ``psi_i`` (censoring term), each (n, k)."""
-    ev = evaluate(data, beta)
+def residuals(data: FineGrayData, beta: np.ndarray, ev: Evaluation | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-unit ``eta_i`` (score residual) and ``psi_i`` (censoring term), each (n, k);
+    ``ev`` is :func:`evaluate` at ``beta`` when the caller has it."""
+    ev = evaluate(data, beta) if ev is None else ev
     X, Xg, W, r, S0, xbar, d = data.X, data.Xg, data.W, ev.r, ev.S0, ev.xbar, data.deaths
     # eta: dN part minus the integral against the fitted subdistribution hazard
     A = W * r * (d / S0)[:, None]  # (G, n)
@@ -272,10 +274,10 @@ def residuals(data: FineGrayData, beta: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def covariance(data: FineGrayData, beta: np.ndarray, kind: str) -> np.ndarray:
     """``"crr"``, ``"robust"`` or ``"classic"`` covariance (module docstring)."""
-    info = evaluate(data, beta).info
-    bread = np.linalg.inv(info)
+    ev = evaluate(data, beta)
+    bread = np.linalg.inv(ev.info)
     if kind == "classic":
         return bread
-    eta, psi = residuals(data, beta)
+    eta, psi = residuals(data, beta, ev)
     u = eta + psi if kind == "crr" else eta
     return bread @ (u.T @ u) @ bread

@@ -137,7 +137,7 @@ from diffusion.errors import (
     EstimationError,
     SpecificationError,
 )
-from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE
+from diffusion.inference.covariance import COV_TYPES, SMALL_SAMPLE, sandwich, score_meat
 from diffusion.models.control import FitControl
 from diffusion.models.design import (
     Spec,
@@ -389,25 +389,17 @@ class SplitPopulationHazard:
         if cov_type == "classic":
             cov = bread
         else:
-            if cov_type == "robust":
-                groups = np.arange(n_units)
-            else:
-                cvals = sub[cluster_col].to_numpy()
-                gcodes, _ = pd.factorize(cvals)
+            per_unit = None
+            if cov_type == "cluster":
+                gcodes, _ = pd.factorize(sub[cluster_col].to_numpy())
                 per_unit = gcodes[first]
                 if np.any(gcodes != per_unit[codes]):
                     raise SpecificationError(
                         f"cluster column {show(cluster_col)} varies within units; the "
                         f"likelihood is per unit, so clusters must contain whole units.")
-                groups = per_unit
-            gc, _ = pd.factorize(groups)
-            G = int(gc.max()) + 1
-            S = np.zeros((G, k))
-            np.add.at(S, gc, fit.scores)
-            meat = S.T @ S
-            factor = {"r": G / (G - 1) * (n_units - 1) / (n_units - k),
-                      "stata": G / (G - 1), "none": 1.0}[small_sample]
-            cov = factor * bread @ meat @ bread
+            # per-unit scores: "robust" treats each unit as its own cluster
+            meat, G = score_meat(fit.scores, cov_type=cov_type, clusters=per_unit)
+            cov = sandwich(bread, meat, small_sample=small_sample, g=G, n=n_units, k=k)
             n_clusters = G if cov_type == "cluster" else None
         terms = tuple([f"risk:{t}" for t in risk_names] + [f"duration:{t}" for t in dur.names]
                       + (["shape:log(alpha)"] if dist != "cloglog" else []))
