@@ -487,3 +487,42 @@ def test_risk_part_running_to_the_boundary_is_named():
                                                distribution="loglogistic")
     with pytest.raises(ConvergenceError, match="risk part .* runs to the boundary"):
         model.fit()
+
+
+def test_guide_cedaw_table_is_what_the_example_computes(capsys) -> None:
+    """The CEDAW figures printed in docs/guide/models.md (split-population section) are
+    recomputed here from examples/split_population.py and compared as printed."""
+    from pathlib import Path
+
+    from _reference import load_module
+
+    from diffusion.replications.treaties import treaty_risk_set
+
+    root = Path(__file__).resolve().parents[1]
+    example = load_module(root / "examples" / "split_population.py")
+    table, fits = example.compare(treaty_risk_set("CEDAW")[0])
+    capsys.readouterr()  # the example prints the log-logistic boundary message
+    guide = (root / "docs" / "guide" / "models.md").read_text(encoding="utf-8")
+    section = guide[guide.index("**On the CEDAW data**"):guide.index("The estimates, classic")]
+    minus = "\N{MINUS SIGN}"
+
+    def shown(value: float, digits: int) -> str:
+        return f"{value:.{digits}f}".replace("-", minus)
+
+    prose = " ".join(section.split())
+    assert f"{fits['cloglog'].n_units} states, {fits['cloglog'].n_events} ratifications" in prose
+    for dist, label in (("cloglog", "cloglog, cubic in duration"), ("weibull", "Weibull")):
+        row = table.loc[dist]
+        line = next(ln for ln in section.splitlines() if ln.startswith(f"| {label} |"))
+        for value, digits in ((row["loglik"], 2), (row["loglik_no_cure"], 2), (row["aic"], 1),
+                              (row["bic"], 1), (row["risk:polity2"], 3), (row["se"], 3),
+                              (row["mean_at_risk"], 3)):
+            assert shown(value, digits) in line, (dist, value, line)
+        gain = row["loglik"] - row["loglik_no_cure"]
+        assert f"{gain:.1f}" in prose
+    alpha = table.loc["weibull", "alpha"]
+    assert f"| {alpha:.2f} |" in section
+    log_alpha = fits["weibull"].params["shape:log(alpha)"]
+    se = fits["weibull"].std_errors["shape:log(alpha)"]
+    assert f"`log α` = {shown(log_alpha, 2)}, SE {se:.2f}" in prose
+    assert table.loc["loglogistic", "status"] == "risk part not identified"
